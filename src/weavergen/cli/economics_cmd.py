@@ -1,0 +1,1 @@
+"""CLI: economics_cmd (being built)."""

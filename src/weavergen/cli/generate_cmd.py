@@ -1,0 +1,1 @@
+"""CLI: generate_cmd (being built)."""

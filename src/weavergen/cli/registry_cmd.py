@@ -1,0 +1,1 @@
+"""CLI: registry_cmd (being built)."""

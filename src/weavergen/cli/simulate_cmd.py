@@ -1,0 +1,1 @@
+"""CLI: simulate_cmd (being built)."""
