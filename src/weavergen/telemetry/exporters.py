@@ -1,0 +1,124 @@
+"""Span exporters that can fail without failing the work they observe.
+
+A generation must succeed even when the state folder is read-only, the disk
+is full or the OTLP collector is down. Each exporter here swallows its own
+failure, says so once per run in a warning, and reports FAILURE to the SDK so
+the batch is dropped rather than retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
+from opentelemetry.trace import format_span_id, format_trace_id
+
+from weavergen.errors import StateError
+from weavergen.telemetry.store import SpanStore, StoredSpan
+
+logger = logging.getLogger(__name__)
+
+
+class WarnOnce:
+    """Log each kind of telemetry failure once, however often it recurs."""
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._lock = threading.Lock()
+
+    def warn(self, key: str, message: str, *args: object) -> None:
+        """Log ``message`` at WARNING unless ``key`` was already warned about."""
+        with self._lock:
+            if key in self._seen:
+                return
+            self._seen.add(key)
+        logger.warning(message, *args)
+
+    def warned(self, key: str) -> bool:
+        """Say whether a warning for ``key`` was logged."""
+        return key in self._seen
+
+
+class SpanStoreExporter(SpanExporter):
+    """Write finished spans to the embedded SQLite span store."""
+
+    def __init__(self, store: SpanStore, warnings: WarnOnce) -> None:
+        self._store = store
+        self._warnings = warnings
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Append the batch; on failure warn once and drop it."""
+        try:
+            self._store.add([to_stored_span(span) for span in spans])
+        except StateError as exc:
+            self._warnings.warn(
+                "store", "telemetry: %s; generation continues without it", exc
+            )
+            return SpanExportResult.FAILURE
+        return SpanExportResult.SUCCESS
+
+    def shutdown(self) -> None:
+        """Nothing to release: each batch opens and closes its own connection."""
+
+
+class GuardedExporter(SpanExporter):
+    """Wrap another exporter (OTLP) so its errors never reach the caller."""
+
+    def __init__(self, inner: SpanExporter, label: str, warnings: WarnOnce) -> None:
+        self._inner = inner
+        self._label = label
+        self._warnings = warnings
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        """Forward the batch; warn once if it fails or raises."""
+        try:
+            result = self._inner.export(spans)
+        # Telemetry must never raise into the work it observes, and a third-party
+        # exporter can fail in ways we cannot enumerate.
+        except Exception as exc:
+            result = SpanExportResult.FAILURE
+            self._warn(str(exc))
+        if result is SpanExportResult.FAILURE:
+            self._warn("the export was rejected or timed out")
+        return result
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush the wrapped exporter."""
+        return self._inner.force_flush(timeout_millis)
+
+    def shutdown(self) -> None:
+        """Shut the wrapped exporter down, ignoring its errors."""
+        try:
+            self._inner.shutdown()
+        except Exception as exc:  # same reason as in export()
+            logger.debug("shutting down %s failed: %s", self._label, exc)
+
+    def _warn(self, reason: str) -> None:
+        self._warnings.warn(
+            self._label,
+            "telemetry: could not send spans to %s (%s); generation continues",
+            self._label,
+            reason,
+        )
+
+
+def to_stored_span(span: ReadableSpan) -> StoredSpan:
+    """Convert an SDK span to the store's row form."""
+    context = span.get_span_context()
+    parent = span.parent
+    resource = span.resource.attributes if span.resource else {}
+    return StoredSpan(
+        trace_id=format_trace_id(context.trace_id) if context else "0" * 32,
+        span_id=format_span_id(context.span_id) if context else "0" * 16,
+        parent_span_id=format_span_id(parent.span_id) if parent else None,
+        name=span.name,
+        kind=span.kind.name,
+        status=span.status.status_code.name,
+        start_ns=span.start_time or 0,
+        end_ns=span.end_time or span.start_time or 0,
+        attributes=dict(span.attributes or {}),
+        resource=dict(resource),
+    )
