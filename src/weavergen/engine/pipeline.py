@@ -1,0 +1,461 @@
+"""The tiers, cheapest first: template, verified cache, local model, cloud, vote.
+
+Every generation walks the tiers in the order of DESIGN.md and stops at the
+first answer that passes validation; an answer that fails validation is never
+served, whichever tier produced it, and a request nothing can answer comes
+back ``served=False`` with the reason. Identical requests in flight at the
+same time are computed once. Each generation is a ``weavergen.generation``
+span; each model call below it a ``gen_ai.chat`` span.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from opentelemetry.trace import Span, Tracer, format_trace_id
+
+from weavergen.engine.classify import complexity, slice_shape
+from weavergen.engine.consensus import Vote, run_consensus
+from weavergen.engine.costing import CostRates, template_cost
+from weavergen.engine.prompt import build_prompt, expected_output_tokens
+from weavergen.engine.request import (
+    TARGETS,
+    GenerationRequest,
+    GenerationResult,
+    check_request,
+    normalise_intent,
+    select_slice,
+)
+from weavergen.models.chat import ChatModel, Prompt
+from weavergen.routing.cascade import (
+    Attempt,
+    CascadeLimits,
+    ModelCaller,
+    Verdict,
+    run_cascade,
+)
+from weavergen.routing.policy import RouteContext, RoutePlan, Router
+from weavergen.telemetry import attrs
+
+log = logging.getLogger(__name__)
+
+# Intents at least this similar to a cached one reuse its answer (after
+# re-validation); the answer still has to pass validation on this slice.
+SEMANTIC_THRESHOLD = 0.85
+SERVED_ATTR = "weavergen.served"
+STOPPED_BY_ATTR = "weavergen.stopped_by"
+COMPLEXITY_ATTR = "weavergen.complexity"
+MODELS_ATTR = "weavergen.models"
+
+
+class RegistryView(Protocol):
+    """What the pipeline reads from a resolved registry."""
+
+    groups: list[dict[str, Any]]
+
+    def content_hash(self, groups: list[dict[str, Any]]) -> str:
+        """A digest of the slice, so cache keys change when the slice does."""
+        ...
+
+
+class TemplateTier(Protocol):
+    """Compiled patterns: CPU-only answers for some (target, pattern) pairs."""
+
+    def has_template(self, target: str, pattern: str) -> bool:
+        """True when a template covers this target and pattern."""
+        ...
+
+    def render(self, groups: list[dict[str, Any]], target: str, pattern: str) -> str:
+        """Render the slice with the template."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    """An earlier served answer and how closely its request matches."""
+
+    key: str
+    code: str
+    similarity: float = 1.0
+
+
+class AnswerCache(Protocol):
+    """The verified cache as the pipeline uses it (exact and semantic)."""
+
+    def get(self, key: str) -> CachedAnswer | None:
+        """The answer stored under ``key``."""
+        ...
+
+    def put(self, key: str, code: str, *, intent: str | None, scope: str) -> None:
+        """Store a served answer."""
+        ...
+
+    def evict(self, key: str) -> None:
+        """Drop an answer that no longer passes validation."""
+        ...
+
+    def nearest_intent(self, intent: str, scope: str) -> CachedAnswer | None:
+        """The stored answer whose intent is most similar, within ``scope``."""
+        ...
+
+
+class Flights(Protocol):
+    """Runs one computation per key for concurrent callers."""
+
+    def do(self, key: str, work: Callable[[], GenerationResult]) -> GenerationResult:
+        """Return ``work()``'s result, shared by every caller with ``key``."""
+        ...
+
+
+Validator = Callable[[str, str, str, list[dict[str, Any]]], Verdict]
+Reference = Callable[[list[dict[str, Any]], str, str], str]
+
+
+@dataclass
+class PipelineStats:
+    """Counters a run reports besides its spans."""
+
+    generations: int = 0
+    cache_hits: int = 0
+    cache_evictions: int = 0
+    template_failures: int = 0
+    unserved: int = 0
+
+
+@dataclass
+class Pipeline:
+    """Answers :class:`GenerationRequest` s by walking the tiers."""
+
+    registry: RegistryView
+    models: Mapping[str, ChatModel]
+    router: Router
+    validate: Validator
+    reference: Reference
+    tracer: Tracer
+    templates: TemplateTier | None = None
+    cache: AnswerCache | None = None
+    flights: Flights | None = None
+    targets: tuple[str, ...] = TARGETS
+    cost_rates: CostRates = field(default_factory=CostRates)
+    stats: PipelineStats = field(default_factory=PipelineStats)
+
+    def generate(self, request: GenerationRequest) -> GenerationResult:
+        """Check the request, then answer it once per identical flight."""
+        check_request(request, self.targets)
+        groups = select_slice(request, self.registry)
+        job = _Job(request, groups, self.registry.content_hash(groups))
+        if self.flights is None:
+            return self._generate(job)
+        return self.flights.do(job.key, lambda: self._generate(job))
+
+    def _generate(self, job: _Job) -> GenerationResult:
+        with self.tracer.start_as_current_span(attrs.GENERATION_SPAN) as span:
+            started = time.process_time()
+            result = (
+                self._from_template(job)
+                or self._from_cache(job)
+                or self._from_models(job)
+            )
+            result.trace_id = _trace_id(span)
+            self._record(span, job, result, time.process_time() - started)
+        self._count(result)
+        return result
+
+    def _check(self, job: _Job) -> Callable[[str], Verdict]:
+        request = job.request
+        return lambda code: self.validate(
+            code, request.target, request.pattern, job.groups
+        )
+
+    def _from_template(self, job: _Job) -> GenerationResult | None:
+        request = job.request
+        if not self._has_template(job) or request.intent:
+            return None
+        started = time.process_time()
+        code = self.templates.render(job.groups, request.target, request.pattern)  # type: ignore[union-attr]
+        verdict = self._check(job)(code)
+        if not _clears(verdict, request.quality_floor):
+            self.stats.template_failures += 1
+            log.warning("template for %s failed validation", request.describe())
+            return None
+        cpu_s = time.process_time() - started
+        return self._cheap_result(job, code, "template", verdict, cpu_s, stored=True)
+
+    def _has_template(self, job: _Job) -> bool:
+        request = job.request
+        return self.templates is not None and self.templates.has_template(
+            request.target, request.pattern
+        )
+
+    def _from_cache(self, job: _Job) -> GenerationResult | None:
+        if self.cache is None:
+            return None
+        hit = self.cache.get(job.key)
+        if hit is None and job.request.intent:
+            hit = self._semantic_hit(job)
+        if hit is None:
+            return None
+        started = time.process_time()
+        verdict = self._check(job)(hit.code)
+        if not _clears(verdict, job.request.quality_floor):
+            self.cache.evict(hit.key)
+            self.stats.cache_evictions += 1
+            log.info("evicted cache entry %s: fails the current slice", hit.key[:12])
+            return None
+        cpu_s = time.process_time() - started
+        result = self._cheap_result(job, hit.code, "cache", verdict, cpu_s)
+        result.cache_hit = True
+        return result
+
+    def _semantic_hit(self, job: _Job) -> CachedAnswer | None:
+        nearest = self._nearest(job)
+        if nearest is None or nearest.similarity < SEMANTIC_THRESHOLD:
+            return None
+        return nearest
+
+    def _nearest(self, job: _Job) -> CachedAnswer | None:
+        intent = normalise_intent(job.request.intent)
+        if self.cache is None or intent is None:
+            return None
+        if job.nearest is None:
+            job.nearest = self.cache.nearest_intent(intent, job.scope)
+        return job.nearest
+
+    def _cheap_result(
+        self,
+        job: _Job,
+        code: str,
+        tier: str,
+        verdict: Verdict,
+        cpu_s: float,
+        *,
+        stored: bool = False,
+    ) -> GenerationResult:
+        # A cache hit stores nothing new; a rendered template is kept like any
+        # generated file.
+        stored_bytes = len(code.encode()) if stored else 0
+        cost = template_cost(cpu_s, stored_bytes, self.cost_rates)
+        return GenerationResult(
+            code=code,
+            tier=tier,
+            models=[],
+            calls=[],
+            cost_usd=cost.total_usd,
+            validation_score=verdict.score,
+            confidence=verdict.confidence,
+            trace_id="",
+            simulated=False,
+            stopped_by=None,
+            group_ids=job.group_ids,
+            compute_usd=cost.compute_usd,
+            storage_usd=cost.storage_usd,
+        )
+
+    def _from_models(self, job: _Job) -> GenerationResult:
+        job.complexity = self._complexity(job)
+        plan = self.router.route(job.request, job.complexity, self._context(job))
+        caller = ModelCaller(self.models, self.tracer)
+        limits = CascadeLimits(
+            job.request.quality_floor,
+            job.request.budget_usd,
+            output=expected_output_tokens(job.groups),
+        )
+        if plan.consensus:
+            return self._vote(job, plan, caller, limits)
+        outcome = run_cascade(
+            plan.models, caller, self._prompts(job), self._check(job), limits
+        )
+        return self._model_result(
+            job, outcome.attempts, outcome.winner, outcome.stopped_by
+        )
+
+    def _vote(
+        self, job: _Job, plan: RoutePlan, caller: ModelCaller, limits: CascadeLimits
+    ) -> GenerationResult:
+        voters = plan.consensus or ()
+        reserves = [name for name in plan.models if name not in voters]
+        vote: Vote = run_consensus(
+            voters,
+            reserves,
+            caller,
+            self._prompts(job),
+            check=self._check(job),
+            limits=limits,
+        )
+        result = self._model_result(job, vote.attempts, vote.winner, vote.stopped_by)
+        result.tier = "consensus"
+        result.confidence = round(result.confidence * vote.agreement, 6)
+        return result
+
+    def _complexity(self, job: _Job) -> float:
+        nearest = self._nearest(job)
+        return complexity(
+            job.request.pattern,
+            slice_shape(job.groups),
+            has_template=self._has_template(job),
+            intent=job.request.intent,
+            novelty=1.0 - nearest.similarity if nearest else 1.0,
+        )
+
+    def _context(self, job: _Job) -> RouteContext:
+        prompt = self._prompt_for(job, reference=None)
+        output = expected_output_tokens(job.groups)
+        caller = ModelCaller(self.models, self.tracer)
+        prices = {
+            name: caller.estimate_usd(name, prompt, output) for name in self.models
+        }
+        local = frozenset(n for n, m in self.models.items() if m.tier == "local")
+        return RouteContext(prices, local)
+
+    def _prompts(self, job: _Job) -> Callable[[str], Prompt]:
+        def prompt_for(name: str) -> Prompt:
+            if not self.models[name].simulated:
+                return self._prompt_for(job, reference=None)
+            if job.reference is None:
+                request = job.request
+                job.reference = self.reference(
+                    job.groups, request.target, request.pattern
+                )
+            return self._prompt_for(job, reference=job.reference)
+
+        return prompt_for
+
+    def _prompt_for(self, job: _Job, reference: str | None) -> Prompt:
+        request = job.request
+        return build_prompt(
+            job.groups,
+            request.target,
+            request.pattern,
+            request.intent,
+            complexity=job.complexity,
+            seed_key=job.key,
+            reference=reference,
+        )
+
+    def _model_result(
+        self,
+        job: _Job,
+        attempts: tuple[Attempt, ...],
+        winner: Attempt | None,
+        stopped_by: str,
+    ) -> GenerationResult:
+        calls = [attempt.cost for attempt in attempts]
+        result = GenerationResult(
+            code=winner.code if winner else "",
+            tier=self._tier_of(winner, attempts),
+            models=[call.model for call in calls],
+            calls=calls,
+            cost_usd=sum(call.cost_usd for call in calls),
+            validation_score=_score(winner),
+            confidence=_confidence(winner),
+            trace_id="",
+            simulated=any(call.simulated for call in calls),
+            stopped_by=stopped_by,
+            served=winner is not None,
+            complexity=job.complexity,
+            group_ids=job.group_ids,
+        )
+        if winner is not None:
+            self._remember(job, winner.code)
+        return result
+
+    def _tier_of(self, winner: Attempt | None, attempts: tuple[Attempt, ...]) -> str:
+        last = winner or (attempts[-1] if attempts else None)
+        if last is None:
+            return "local"
+        return "local" if self.models[last.model].tier == "local" else "cloud"
+
+    def _remember(self, job: _Job, code: str) -> None:
+        if self.cache is None:
+            return
+        intent = normalise_intent(job.request.intent)
+        self.cache.put(job.key, code, intent=intent, scope=job.scope)
+
+    def _record(
+        self, span: Span, job: _Job, result: GenerationResult, cpu_s: float
+    ) -> None:
+        span.set_attributes(_generation_attributes(job, result))
+        span.set_attribute(attrs.CPU_S, cpu_s)
+
+    def _count(self, result: GenerationResult) -> None:
+        self.stats.generations += 1
+        self.stats.cache_hits += int(result.cache_hit)
+        self.stats.unserved += int(not result.served)
+        if result.served:
+            log.info(
+                "generated via %s for %.6f USD (%s)",
+                result.tier,
+                result.cost_usd,
+                ",".join(result.models) or "no model",
+            )
+
+
+@dataclass
+class _Job:
+    """One request in flight with everything derived from it once."""
+
+    request: GenerationRequest
+    groups: list[dict[str, Any]]
+    content_hash: str
+    complexity: float = 0.0
+    reference: str | None = None
+    nearest: CachedAnswer | None = None
+
+    @property
+    def key(self) -> str:
+        return self.request.key(self.content_hash)
+
+    @property
+    def scope(self) -> str:
+        request = self.request
+        return f"{request.target}/{request.pattern}/{self.content_hash}"
+
+    @property
+    def group_ids(self) -> list[str]:
+        return [str(group.get("id", "")) for group in self.groups]
+
+
+def _clears(verdict: Verdict, floor: float) -> bool:
+    return verdict.passed and verdict.score >= floor
+
+
+def _score(winner: Attempt | None) -> float:
+    return winner.verdict.score if winner and winner.verdict else 0.0
+
+
+def _confidence(winner: Attempt | None) -> float:
+    return winner.verdict.confidence if winner and winner.verdict else 0.0
+
+
+def _trace_id(span: Span) -> str:
+    context = span.get_span_context()
+    return format_trace_id(context.trace_id) if context.is_valid else ""
+
+
+def _generation_attributes(
+    job: _Job, result: GenerationResult
+) -> dict[str, str | bool | int | float]:
+    request = job.request
+    return {
+        attrs.TARGET: request.target,
+        attrs.PATTERN: request.pattern,
+        attrs.TIER: result.tier or "",
+        attrs.GROUP_COUNT: len(job.groups),
+        attrs.OUTPUT_BYTES: len(result.code.encode()),
+        attrs.COST_USD: result.cost_usd,
+        attrs.COST_TOKENS_USD: sum(call.cost_usd for call in result.calls),
+        attrs.COST_COMPUTE_USD: result.compute_usd,
+        attrs.COST_STORAGE_USD: result.storage_usd,
+        attrs.QUALITY: result.validation_score,
+        attrs.CACHE_HIT: result.cache_hit,
+        attrs.SIMULATED: result.simulated,
+        attrs.TENANT: request.tenant,
+        SERVED_ATTR: result.served,
+        STOPPED_BY_ATTR: result.stopped_by or "",
+        COMPLEXITY_ATTR: result.complexity,
+        MODELS_ATTR: ",".join(result.models),
+    }

@@ -1,0 +1,235 @@
+"""What a user asks the engine for, and what the engine hands back.
+
+A :class:`GenerationRequest` names one artifact (target + pattern) over one
+slice of a registry; a :class:`GenerationResult` says what answered it, what
+it cost call by call, and whether it passed validation. Requests are checked
+here, once, so every tier below can trust them: a bad target, an unknown group
+or an out-of-range knob becomes a :class:`RequestError` that says what was
+expected and suggests close matches.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from weavergen.errors import RequestError
+
+WHOLE_REGISTRY = "*"
+TARGETS = ("python", "go", "java", "typescript", "rust", "javascript")
+PATTERNS = (
+    "attributes",
+    "metrics",
+    "spans",
+    "events",
+    "validators",
+    "docs",
+    "instrumentation",
+)
+TIERS = ("template", "cache", "local", "cloud", "consensus")
+STOP_REASONS = ("quality_floor", "budget", "exhausted")
+
+Subject = str | tuple[str, ...]
+
+
+class SliceSource(Protocol):
+    """The part of ``ResolvedRegistry`` a request needs to find its slice."""
+
+    groups: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    """One artifact to generate: target and pattern over a registry slice.
+
+    ``subject`` is a tuple of group ids, a namespace such as ``"http"``, or
+    ``"*"`` for the whole registry. ``explicit_models`` opts in to models the
+    router never picks on its own (``gpt4`` by default).
+    """
+
+    target: str
+    pattern: str
+    subject: Subject = WHOLE_REGISTRY
+    intent: str | None = None
+    tenant: str = "default"
+    quality_floor: float = 0.95
+    budget_usd: float | None = None
+    explicit_models: tuple[str, ...] = ()
+
+    def key(self, content_hash: str) -> str:
+        """Say which requests are the same, for the cache and single flight."""
+        payload = {
+            "target": self.target,
+            "pattern": self.pattern,
+            "subject": list(_subject_parts(self.subject)),
+            "intent": normalise_intent(self.intent),
+            "content": content_hash,
+        }
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def describe(self) -> str:
+        """Render the request on one line, for logs and messages."""
+        subject = ",".join(_subject_parts(self.subject))
+        intent = f" intent={self.intent!r}" if self.intent else ""
+        return f"{self.target}/{self.pattern} [{subject}]{intent}"
+
+
+@dataclass(frozen=True, slots=True)
+class CallCost:
+    """One model call: who answered, the tokens, the dollars, the verdict."""
+
+    model: str
+    provider: str
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    simulated: bool
+    passed: bool
+    score: float
+    latency_s: float = 0.0
+
+
+@dataclass(slots=True)
+class GenerationResult:
+    """What one generation produced and what it cost.
+
+    ``served`` is False when nothing passed validation: ``code`` is then
+    empty, because wrong code is never handed out, and ``stopped_by`` says
+    why the search ended.
+    """
+
+    code: str
+    tier: str | None
+    models: list[str]
+    calls: list[CallCost]
+    cost_usd: float
+    validation_score: float
+    confidence: float
+    trace_id: str
+    simulated: bool
+    stopped_by: str | None
+    served: bool = True
+    cache_hit: bool = False
+    complexity: float = 0.0
+    group_ids: list[str] = field(default_factory=list)
+    compute_usd: float = 0.0
+    storage_usd: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Give the result as plain JSON-ready data."""
+        return asdict(self)
+
+
+def normalise_intent(intent: str | None) -> str | None:
+    """Fold case and whitespace so trivially different intents match."""
+    if intent is None:
+        return None
+    folded = " ".join(intent.lower().split())
+    return folded or None
+
+
+def check_request(request: GenerationRequest, targets: Iterable[str]) -> None:
+    """Raise :class:`RequestError` unless the request's knobs make sense."""
+    _check_choice("target", request.target, tuple(targets))
+    if not request.pattern.strip():
+        raise RequestError("pattern is empty; expected one of " + ", ".join(PATTERNS))
+    if not 0.0 <= request.quality_floor <= 1.0:
+        raise RequestError(
+            f"quality floor {request.quality_floor} is outside [0, 1]; "
+            "expected a share such as 0.95"
+        )
+    if request.budget_usd is not None and request.budget_usd < 0:
+        raise RequestError(
+            f"budget {request.budget_usd} USD is negative; expected 0 or more"
+        )
+
+
+def select_slice(
+    request: GenerationRequest, registry: SliceSource
+) -> list[dict[str, Any]]:
+    """Find the groups the request is about, or say what would have matched."""
+    subject = request.subject
+    if isinstance(subject, tuple):
+        return _groups_by_id(subject, registry.groups)
+    if subject == WHOLE_REGISTRY:
+        return list(registry.groups)
+    return _groups_in_namespace(subject, registry.groups)
+
+
+def namespace_of(name: str) -> str:
+    """The namespace of an attribute or group name: its first dotted part."""
+    return name.split(".", 1)[0]
+
+
+def _subject_parts(subject: Subject) -> tuple[str, ...]:
+    if isinstance(subject, tuple):
+        return tuple(sorted(subject))
+    return (subject,)
+
+
+def _check_choice(what: str, value: str, choices: Sequence[str]) -> None:
+    if value in choices:
+        return
+    raise RequestError(
+        f"unknown {what} {value!r}{_suggest(value, choices)}; "
+        f"expected one of {', '.join(sorted(choices))}"
+    )
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.6)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def _groups_by_id(
+    ids: tuple[str, ...], groups: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    if not ids:
+        raise RequestError("no group given; expected at least one group id")
+    by_id = {group["id"]: group for group in groups}
+    for group_id in ids:
+        if group_id not in by_id:
+            raise RequestError(
+                f"unknown group {group_id!r}{_suggest(group_id, by_id)}; "
+                "expected a group id of the registry"
+            )
+    return [by_id[group_id] for group_id in sorted(set(ids))]
+
+
+def _groups_in_namespace(
+    namespace: str, groups: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    wanted = namespace.strip().rstrip(".")
+    chosen = [group for group in groups if _in_namespace(group, wanted)]
+    if chosen:
+        return chosen
+    known = _namespaces(groups)
+    raise RequestError(
+        f"namespace {namespace!r} matches no group{_suggest(wanted, known)}; "
+        "expected a namespace such as 'http' (the first part of attribute names)"
+    )
+
+
+def _in_namespace(group: Mapping[str, Any], namespace: str) -> bool:
+    # Group ids read `<kind>.<namespace>...` (registry.http, metric.http.server.
+    # request.duration), so the namespace is the first or second dotted part.
+    group_id = str(group.get("id", ""))
+    if namespace in group_id.split(".")[:2]:
+        return True
+    attributes = group.get("attributes") or []
+    names = [str(attr.get("name", "")) for attr in attributes]
+    return bool(names) and all(namespace_of(name) == namespace for name in names)
+
+
+def _namespaces(groups: list[dict[str, Any]]) -> list[str]:
+    found = {
+        namespace_of(str(attr.get("name", "")))
+        for group in groups
+        for attr in group.get("attributes") or []
+    }
+    return sorted(name for name in found if name)
