@@ -1,0 +1,235 @@
+"""The compiled-pattern tier: render a target's templates, write, account.
+
+This is the tier that answers most requests at CPU cost, so it is also where
+the cost ledger starts: every file written becomes one ``weavergen.generation``
+span carrying its target, pattern, size and price.
+
+The forge renders a whole target in one pass (its formatter runs over all
+files at the end), so CPU time cannot be measured per file. We measure the
+pass once and share it out by output bytes, and say so on each span with
+``weavergen.estimated = true``. Writing is timed per file exactly.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from weavergen.engine.costing import (
+    CostRates,
+    GenerationCost,
+    load_cost_rates,
+    template_cost,
+)
+from weavergen.telemetry import attrs
+
+if TYPE_CHECKING:
+    from weavergen.forge.render import RenderedFile
+    from weavergen.forge.target import Target
+    from weavergen.telemetry.tracing import Telemetry
+
+logger = logging.getLogger(__name__)
+
+TIER = "template"
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRecord:
+    """One file the template tier wrote, and what it cost."""
+
+    path: Path
+    target: str
+    pattern: str
+    group_ids: tuple[str, ...]
+    output_bytes: int
+    cost: GenerationCost
+    duration_s: float
+    estimated: bool
+    trace_id: str
+
+
+class ProgressSink(Protocol):
+    """Whatever shows progress (the CLI's bar); the tier only reports to it."""
+
+    def start(self, total: int) -> None:
+        """Called once with the number of files about to be written."""
+
+    def advance(self, record: GenerationRecord) -> None:
+        """Called after each file is written."""
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderPass:
+    files: list[RenderedFile]
+    cpu_s: float
+    start_ns: int
+    wall_ns: int
+    total_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Write:
+    cpu_s: float
+    wall_ns: int
+
+
+def generate_from_template(
+    registry: object,
+    target: Target | str | Path,
+    output_dir: Path,
+    params: Mapping[str, Any] | None,
+    telemetry: Telemetry | None,
+    *,
+    rates: CostRates | None = None,
+    progress: ProgressSink | None = None,
+    tenant: str = attrs.DEFAULT_TENANT,
+) -> list[GenerationRecord]:
+    """Render ``target`` over ``registry`` into ``output_dir``, one span a file.
+
+    Raises the forge's TemplateError family for a broken target and OSError
+    when a file cannot be written; telemetry problems never raise.
+    """
+    loaded = _load(target)
+    render = _render(registry, loaded, Path(output_dir), params)
+    if progress is not None:
+        progress.start(len(render.files))
+    context = _Context(loaded.name, rates or load_cost_rates(), telemetry, tenant)
+    records = _write_all(render, context, progress)
+    logger.info(
+        "template tier: %d files for target %s, $%.8f",
+        len(records),
+        loaded.name,
+        total_cost_usd(records),
+    )
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    target: str
+    rates: CostRates
+    telemetry: Telemetry | None
+    tenant: str
+
+
+def _load(target: Target | str | Path) -> Target:
+    from weavergen.forge.target import Target, load_target  # noqa: PLC0415  (jinja)
+
+    return target if isinstance(target, Target) else load_target(target)
+
+
+def _render(
+    registry: object, target: Target, output_dir: Path, params: Mapping[str, Any] | None
+) -> _RenderPass:
+    # Deferred so that importing the engine does not import Jinja.
+    from weavergen.forge.render import render_target  # noqa: PLC0415
+
+    start_ns, cpu_start = time.time_ns(), time.process_time()
+    files = render_target(registry, target, output_dir, dict(params or {}))
+    cpu_s = time.process_time() - cpu_start
+    wall_ns = time.time_ns() - start_ns
+    total = sum(_size(f) for f in files)
+    return _RenderPass(files, cpu_s, start_ns, wall_ns, total)
+
+
+def _write_all(
+    render: _RenderPass, context: _Context, progress: ProgressSink | None
+) -> list[GenerationRecord]:
+    records = []
+    cursor_ns = render.start_ns
+    for rendered in render.files:
+        share = _share(rendered, render)
+        written = _write(rendered)
+        end_ns = cursor_ns + int(render.wall_ns * share) + written.wall_ns
+        cpu_s = render.cpu_s * share + written.cpu_s
+        record = _record(rendered, context, cpu_s, cursor_ns, end_ns)
+        records.append(record)
+        cursor_ns = end_ns
+        if progress is not None:
+            progress.advance(record)
+    return records
+
+
+def _share(rendered: RenderedFile, render: _RenderPass) -> float:
+    if render.total_bytes == 0:
+        return 1.0 / len(render.files)
+    return _size(rendered) / render.total_bytes
+
+
+def _write(rendered: RenderedFile) -> _Write:
+    start_ns, cpu_start = time.perf_counter_ns(), time.process_time()
+    rendered.path.parent.mkdir(parents=True, exist_ok=True)
+    rendered.path.write_bytes(rendered.text.encode("utf-8"))
+    return _Write(time.process_time() - cpu_start, time.perf_counter_ns() - start_ns)
+
+
+def _record(
+    rendered: RenderedFile, context: _Context, cpu_s: float, start_ns: int, end_ns: int
+) -> GenerationRecord:
+    size = _size(rendered)
+    cost = template_cost(cpu_s, size, context.rates)
+    trace_id = _emit_span(rendered, context, cost, start_ns, end_ns)
+    return GenerationRecord(
+        path=rendered.path,
+        target=context.target,
+        pattern=rendered.pattern,
+        group_ids=tuple(rendered.group_ids),
+        output_bytes=size,
+        cost=cost,
+        duration_s=(end_ns - start_ns) / 1e9,
+        estimated=True,
+        trace_id=trace_id,
+    )
+
+
+def _emit_span(
+    rendered: RenderedFile,
+    context: _Context,
+    cost: GenerationCost,
+    start_ns: int,
+    end_ns: int,
+) -> str:
+    if context.telemetry is None:
+        return ""
+    from weavergen.telemetry.tracing import trace_id_of  # noqa: PLC0415  (OTel SDK)
+
+    span = context.telemetry.start_generation(
+        _span_attributes(rendered, context, cost), start_ns=start_ns
+    )
+    span.end(end_time=end_ns)
+    return trace_id_of(span)
+
+
+def _span_attributes(
+    rendered: RenderedFile, context: _Context, cost: GenerationCost
+) -> dict[str, str | bool | int | float]:
+    return {
+        attrs.TIER: TIER,
+        attrs.TARGET: context.target,
+        attrs.PATTERN: rendered.pattern,
+        attrs.TENANT: context.tenant,
+        attrs.GROUP_COUNT: len(rendered.group_ids),
+        attrs.OUTPUT_BYTES: cost.stored_bytes,
+        attrs.OUTPUT_PATH: str(rendered.path),
+        attrs.CPU_S: cost.cpu_s,
+        attrs.COST_USD: cost.total_usd,
+        attrs.COST_COMPUTE_USD: cost.compute_usd,
+        attrs.COST_STORAGE_USD: cost.storage_usd,
+        attrs.COST_TOKENS_USD: 0.0,
+        attrs.CACHE_HIT: False,
+        attrs.SIMULATED: False,
+        attrs.ESTIMATED: True,
+    }
+
+
+def _size(rendered: RenderedFile) -> int:
+    return len(rendered.text.encode("utf-8"))
+
+
+def total_cost_usd(records: Sequence[GenerationRecord]) -> float:
+    """Sum of the records' costs, in USD."""
+    return sum(r.cost.total_usd for r in records)
