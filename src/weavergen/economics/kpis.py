@@ -81,13 +81,14 @@ def routing_accuracy(ledger: Ledger) -> float | None:
     A generation that took more calls was escalated (or sent to consensus),
     which means the router's first choice did not pass validation.
     """
-    calls_per_trace: dict[str, int] = {}
+    calls_per_span: dict[str, int] = {}
     for call in ledger.calls:
-        calls_per_trace[call.trace_id] = calls_per_trace.get(call.trace_id, 0) + 1
+        parent = call.parent_span_id
+        calls_per_span[parent] = calls_per_span.get(parent, 0) + 1
     answered = [g for g in ledger.generations if g.tier in MODEL_TIERS]
     if not answered:
         return None
-    first_try = sum(calls_per_trace.get(g.trace_id, 0) == 1 for g in answered)
+    first_try = sum(calls_per_span.get(g.span_id, 0) == 1 for g in answered)
     return first_try / len(answered)
 
 

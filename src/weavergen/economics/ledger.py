@@ -42,6 +42,7 @@ class GenerationCost:
     """One generation's measured cost and outcome."""
 
     trace_id: str
+    span_id: str
     tier: str
     cost_usd: float
     compute_usd: float
@@ -63,9 +64,10 @@ class GenerationCost:
 
 @dataclass(frozen=True, slots=True)
 class ModelCall:
-    """One model call's tokens and cost."""
+    """One model call's tokens and cost; its parent is the generation span."""
 
     trace_id: str
+    parent_span_id: str
     model: str
     input_tokens: int
     output_tokens: int
@@ -167,6 +169,7 @@ def generation_from_row(row: Mapping[str, Any]) -> GenerationCost:
     values = row.get("attributes", {})
     return GenerationCost(
         trace_id=str(row.get("trace_id", "")),
+        span_id=str(row.get("span_id", "")),
         tier=str(values.get(attrs.TIER, "unknown")),
         cost_usd=_number(values, attrs.COST_USD),
         compute_usd=_number(values, attrs.COST_COMPUTE_USD),
@@ -186,6 +189,7 @@ def _call_from_row(row: Mapping[str, Any]) -> ModelCall:
     values = row.get("attributes", {})
     return ModelCall(
         trace_id=str(row.get("trace_id", "")),
+        parent_span_id=str(row.get("parent_span_id") or ""),
         model=str(values.get(MODEL_ATTR, "unknown")),
         input_tokens=int(_number(values, INPUT_TOKENS_ATTR)),
         output_tokens=int(_number(values, OUTPUT_TOKENS_ATTR)),

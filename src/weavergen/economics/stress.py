@@ -172,7 +172,12 @@ def _as_miss(hit: GenerationCost, misses: list[GenerationCost]) -> GenerationCos
     same = [m for m in misses if m.pattern == hit.pattern] or misses
     mean = _mean_generation(same)
     return replace(
-        mean, trace_id=hit.trace_id, tenant=hit.tenant, day=hit.day, cache_hit=False
+        mean,
+        trace_id=hit.trace_id,
+        span_id=hit.span_id,
+        tenant=hit.tenant,
+        day=hit.day,
+        cache_hit=False,
     )
 
 

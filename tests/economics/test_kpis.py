@@ -1,0 +1,52 @@
+"""Tests for KPIs computed from spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.economics.conftest import workload
+
+from weavergen.economics.kpis import compute_kpis
+from weavergen.economics.ledger import Ledger, open_ledger
+from weavergen.economics.pricing import load_pricing
+
+
+def _kpis(state_dir: Path) -> dict[str, object]:
+    return {k.key: k for k in compute_kpis(open_ledger(state_dir), load_pricing())}
+
+
+def test_kpis_come_from_the_spans(state_dir: Path) -> None:
+    """Cache hit rate, routing accuracy and quality follow the workload."""
+    kpis = _kpis(state_dir)
+    gens = workload()
+    assert kpis["cache_hit_rate"].value == pytest.approx(12 / 24)
+    # 5 local answers took one call; 2 escalations and 1 consensus took more.
+    assert kpis["routing_accuracy"].value == pytest.approx(5 / 8)
+    assert kpis["served_quality"].value == pytest.approx(
+        sum(g.quality for g in gens) / 24
+    )
+    infra = sum(g.compute_usd + g.storage_usd for g in gens) / 24
+    assert kpis["infrastructure_cost_per_generation"].value == pytest.approx(infra)
+
+
+def test_gross_margin_uses_first_tier_price_for_unmapped_tenants(
+    state_dir: Path,
+) -> None:
+    """Revenue at $0.058 a generation against fully loaded cost."""
+    kpis = _kpis(state_dir)
+    total = sum(g.cost_usd for g in workload())
+    revenue = 24 * 29 / 500
+    expected = (revenue - total - 24 * 0.40) / revenue
+    assert kpis["gross_margin"].value == pytest.approx(expected)
+
+
+def test_kpis_are_labelled_simulated_when_spans_are(state_dir: Path) -> None:
+    """Every KPI from simulated spans says so."""
+    assert {k.basis for k in _kpis(state_dir).values()} == {"measured (simulated)"}
+
+
+def test_empty_ledger_reports_missing_not_zero() -> None:
+    """With no generations the KPIs are None rather than a free service."""
+    kpis = compute_kpis(Ledger(()), load_pricing())
+    assert all(k.value is None for k in kpis)

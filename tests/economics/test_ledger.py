@@ -1,0 +1,52 @@
+"""Tests for the measured ledger read from the span store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.economics.conftest import workload
+
+from weavergen.economics.ledger import open_ledger
+
+
+def test_ledger_totals_every_generation(state_dir: Path) -> None:
+    """Count, total and cost per generation come from the generation spans."""
+    ledger = open_ledger(state_dir)
+    expected = sum(g.cost_usd for g in workload())
+    assert ledger.count == 24
+    assert ledger.total_usd == pytest.approx(expected)
+    assert ledger.cost_per_generation_usd == pytest.approx(expected / 24)
+    assert ledger.simulated is True
+    assert ledger.estimated_usd == 0.0
+
+
+def test_ledger_groups_by_tier_tenant_and_day(state_dir: Path) -> None:
+    """Per-tier, per-tenant and per-day groups add up to the whole."""
+    ledger = open_ledger(state_dir)
+    tiers = ledger.by_tier()
+    assert {k: v.count for k, v in tiers.items()} == {
+        "cache": 12,
+        "cloud": 2,
+        "consensus": 1,
+        "local": 5,
+        "template": 4,
+    }
+    assert tiers["cloud"].per_item_usd == pytest.approx(0.051)
+    assert sum(s.count for s in ledger.by_tenant().values()) == 24
+    assert list(ledger.by_day()) == ["2025-12-04", "2025-12-05"]
+
+
+def test_ledger_groups_model_calls_by_model(state_dir: Path) -> None:
+    """Model-call spans are summed per requested model."""
+    models = open_ledger(state_dir).by_model()
+    assert models["local-small"].count == 7
+    assert models["local-small"].cost_usd == pytest.approx(0.014)
+    assert models["cloud-large"].cost_usd == pytest.approx(0.196)
+
+
+def test_empty_state_dir_gives_empty_ledger(tmp_path: Path) -> None:
+    """No span store yet: zero generations and no cost per generation."""
+    ledger = open_ledger(tmp_path / "nothing")
+    assert ledger.count == 0
+    assert ledger.cost_per_generation_usd is None
