@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
 
 import typer
+
+# Typer >= 0.20 vendors Click instead of depending on it, so its usage errors
+# are only importable from here; `import click` fails in our venv.
+from typer._click.exceptions import ClickException
 
 from weavergen.errors import WeaverGenError
 
@@ -27,6 +34,53 @@ registry_app = typer.Typer(
 app.add_typer(registry_app, name="registry")
 
 EXIT_USAGE = 2
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalOptions:
+    """Options given before the command name (``weavergen --quiet report``)."""
+
+    state_dir: Path | None = None
+    quiet: bool = False
+    verbose: int = 0
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--state-dir",
+            help="State folder (spans, cache); default $WEAVERGEN_STATE_DIR "
+            "or ./.weavergen",
+        ),
+    ] = None,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress, warnings only.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="-v info, -vv debug.")
+    ] = 0,
+) -> None:
+    ctx.obj = GlobalOptions(state_dir, quiet, verbose)
+    _set_log_levels(quiet, verbose)
+
+
+def global_options(ctx: typer.Context) -> GlobalOptions:
+    """The options given before the command, or defaults."""
+    options = ctx.find_root().obj
+    return options if isinstance(options, GlobalOptions) else GlobalOptions()
+
+
+def _set_log_levels(quiet: bool, verbose: int) -> None:
+    levels = {0: logging.WARNING, 1: logging.INFO}
+    level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
+    logging.getLogger("weavergen").setLevel(level)
+    # The OTLP exporter logs every retry; our telemetry already warns once per
+    # failing exporter, so its own lines only show at -vv.
+    otel_level = logging.DEBUG if verbose >= 2 else logging.CRITICAL
+    logging.getLogger("opentelemetry").setLevel(otel_level)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -48,13 +102,9 @@ def run_app(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("aborted", err=True)
         return 1
-    except Exception as exc:  # click's usage errors arrive here
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except ClickException as exc:  # usage errors: unknown option, missing arg
+        exc.show()
+        return int(exc.exit_code)
     return 0
 
 
