@@ -1,0 +1,119 @@
+"""The sandboxed Jinja environment that runs a target's templates.
+
+Templates come from users, so they run in Jinja's sandbox: no access to
+dunder attributes, no imports, no file system beyond the target's own
+folder (for ``include``). One environment is built per target and reused,
+so every template is compiled once per process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NoReturn
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from weavergen.errors import TemplateError
+from weavergen.forge.filters import (
+    TESTS,
+    make_acronym_filter,
+    make_map_text_filter,
+    static_filters,
+)
+from weavergen.forge.target import Target
+
+_ENVIRONMENTS: dict[tuple[Path, int], SandboxedEnvironment] = {}
+_TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", "<template>")
+# A filter fed the wrong kind of value fails with one of these; the user
+# must see the template line, not a Python traceback.
+_RENDER_ERRORS = (
+    jinja2.TemplateError,
+    TypeError,
+    ValueError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    ZeroDivisionError,
+    RecursionError,
+)
+
+
+class LenientStrictUndefined(jinja2.StrictUndefined):
+    """Missing values are falsy in ``if`` but fail loudly when printed or iterated.
+
+    Weaver templates test optional fields (``{% if attribute.note %}``)
+    constantly; anything else touching a missing value is a template bug
+    that must be reported with its line.
+    """
+
+    def __bool__(self) -> bool:  # type: ignore[override]
+        return False
+
+
+def environment_for(target: Target) -> SandboxedEnvironment:
+    """The target's environment, built on first use and then reused."""
+    key = (target.root, id(target))
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = build_environment(target)
+    return _ENVIRONMENTS[key]
+
+
+def build_environment(target: Target) -> SandboxedEnvironment:
+    """A sandbox over the target folder with Weaver's filters and tests."""
+    whitespace = target.whitespace
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(target.root)),
+        undefined=LenientStrictUndefined,
+        autoescape=False,
+        trim_blocks=whitespace.get("trim_blocks", True),
+        lstrip_blocks=whitespace.get("lstrip_blocks", True),
+        keep_trailing_newline=whitespace.get("keep_trailing_newline", True),
+        auto_reload=False,
+    )
+    env.filters.update(static_filters())
+    env.filters["acronym"] = make_acronym_filter(target.acronyms)
+    env.filters["map_text"] = make_map_text_filter(target.text_maps)
+    env.tests.update(TESTS)
+    return env
+
+
+def render_string(
+    env: SandboxedEnvironment, source: str, where: str, context: dict[str, Any]
+) -> str:
+    """Render a one-off template string (``file_name`` expressions)."""
+    try:
+        return env.from_string(source).render(context)
+    except _RENDER_ERRORS as exc:
+        raise_template_error(exc, where)
+
+
+def render_file(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    """Render one of the target's template files with ``context``."""
+    try:
+        return env.get_template(name).render(context)
+    except _RENDER_ERRORS as exc:
+        raise_template_error(exc, name)
+
+
+def _template_line(exc: BaseException, where: str) -> str:
+    """The deepest template frame in the traceback, as ``file:line``."""
+    lineno = getattr(exc, "lineno", None)
+    filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    if lineno:
+        return f"{filename or where}:{lineno}"
+    place = where
+    tb = exc.__traceback__
+    while tb is not None:
+        code_file = tb.tb_frame.f_code.co_filename
+        if code_file.endswith(_TEMPLATE_SUFFIXES):
+            name = where if code_file == "<template>" else Path(code_file).name
+            place = f"{name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return place
+
+
+def raise_template_error(exc: Exception, where: str) -> NoReturn:
+    """Translate a rendering error into TemplateError saying file, line and what."""
+    message = str(exc) or type(exc).__name__
+    raise TemplateError(f"{_template_line(exc, where)}: {message}") from exc

@@ -1,0 +1,244 @@
+"""Jinja filters and tests that Weaver templates rely on.
+
+Templates written for Weaver call filters such as ``comment``, ``split_id``
+or ``print_member_value`` and tests such as ``is stable``. This module
+gives them the same meaning in Jinja, so one template serves both tools.
+Case filters live in :mod:`weavergen.forge.casing`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from weavergen.forge.casing import CASE_FILTERS, apply_acronyms
+from weavergen.forge.semconv import code_generation_excluded, root_namespace
+
+_TEMPLATE_PREFIX = "template["
+_SIMPLE_TYPES = {"string", "int", "double", "boolean", "any"}
+_ARRAY_TYPES = {f"{name}[]" for name in ("string", "int", "double", "boolean")}
+_DEVELOPMENT_LEVELS = {
+    "development",
+    "experimental",
+    "alpha",
+    "beta",
+    "release_candidate",
+}
+
+
+def split_id(text: str) -> list[str]:
+    """``http.request.method`` -> ``["http", "request", "method"]``."""
+    return str(text).split(".")
+
+
+def attribute_namespace(name: str) -> str:
+    """The root namespace of an attribute name (``other`` when undotted)."""
+    return root_namespace(str(name))
+
+
+def regex_replace(text: str, pattern: str, replacement: str) -> str:
+    """Replace every match of ``pattern`` (Python regex syntax)."""
+    return re.sub(pattern, replacement, str(text))
+
+
+def instantiated_type(attribute_type: object) -> str:
+    """The concrete type: an enum's value type, a template's inner type."""
+    if isinstance(attribute_type, Mapping):
+        return enum_type(attribute_type)
+    text = str(attribute_type)
+    if text.startswith(_TEMPLATE_PREFIX) and text.endswith("]"):
+        return text[len(_TEMPLATE_PREFIX) : -1]
+    return text
+
+
+def enum_type(attribute_type: object) -> str:
+    """``int`` or ``double`` when every member value is that number, else ``string``."""
+    if not isinstance(attribute_type, Mapping):
+        return instantiated_type(attribute_type)
+    values = [member.get("value") for member in attribute_type.get("members") or []]
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "int"
+    if values and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    ):
+        return "double"
+    return "string"
+
+
+def print_member_value(member: Mapping[str, Any] | object) -> str:
+    """An enum member's value as a source literal: strings quoted, numbers bare."""
+    value = member.get("value") if isinstance(member, Mapping) else member
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def deprecated_note(deprecated: object) -> str:
+    """What a ``deprecated`` field says, whether it is text or Weaver's mapping."""
+    if not deprecated:
+        return ""
+    if not isinstance(deprecated, Mapping):
+        return str(deprecated).strip()
+    note = str(deprecated.get("note") or "").strip()
+    if note:
+        return note
+    reason = deprecated.get("reason")
+    if reason == "renamed" and deprecated.get("renamed_to"):
+        return f"Replaced by `{deprecated['renamed_to']}`."
+    return f"{str(reason or 'deprecated').capitalize()}."
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if width <= 0:
+        return text.split("\n")
+    lines: list[str] = []
+    for line in text.split("\n"):
+        lines.extend(textwrap.wrap(line, width, break_long_words=False) or [""])
+    return lines
+
+
+def comment(  # noqa: PLR0917 - Weaver's comment filter takes these positionally
+    text: object,
+    prefix: str = "",
+    line_length: int = 0,
+    indent: int = 0,
+    header: str | None = None,
+    footer: str | None = None,
+    trim: bool = True,
+    enforce_trailing_dots: bool = False,
+    escape_backslashes: bool = False,
+) -> str:
+    """Format ``text`` as a comment block.
+
+    Each line gets ``indent`` spaces then ``prefix``; ``line_length`` > 0
+    wraps paragraphs to that width (prefix excluded); ``header`` and
+    ``footer`` add opening and closing lines (``/**`` and `` */`` ...).
+    ``enforce_trailing_dots`` ends the text with a period and
+    ``escape_backslashes`` doubles backslashes (for Python docstrings).
+    Words are never split, so links and code spans stay whole.
+    """
+    body = str(text or "").strip() if trim else str(text or "")
+    if enforce_trailing_dots and body:
+        # Weaver collapses any run of final dots into one.
+        body = body.rstrip(".") + "."
+    if escape_backslashes:
+        body = body.replace("\\", "\\\\")
+    pad = " " * indent
+    lines = [f"{pad}{prefix}{line}".rstrip() for line in _wrap(body, line_length)]
+    if header is not None:
+        lines.insert(0, f"{pad}{header}")
+    if footer is not None:
+        lines.append(f"{pad}{footer}")
+    return "\n".join(lines)
+
+
+def markdown_to_text(text: object) -> str:
+    """Drop markdown links' targets and emphasis, keeping the words."""
+    plain = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", str(text or ""))
+    return re.sub(r"(\*\*|__)(.+?)\1", r"\2", plain)
+
+
+def make_acronym_filter(acronyms: list[str]) -> Callable[[str], str]:
+    """The ``acronym`` filter for a target's configured acronym list."""
+
+    def acronym(text: str) -> str:
+        return apply_acronyms(str(text), acronyms)
+
+    return acronym
+
+
+def make_map_text_filter(
+    text_maps: Mapping[str, Mapping[str, str]],
+) -> Callable[..., str]:
+    """The ``map_text`` filter: look ``text`` up in a named map of the target."""
+
+    def map_text(text: object, map_name: str, default: str | None = None) -> str:
+        table = text_maps.get(map_name) or {}
+        key = str(text)
+        if key in table:
+            return str(table[key])
+        return key if default is None else default
+
+    return map_text
+
+
+def is_stable(item: object) -> bool:
+    """True for an attribute, group or member whose stability is ``stable``."""
+    return isinstance(item, Mapping) and item.get("stability") == "stable"
+
+
+def is_experimental(item: object) -> bool:
+    """True for anything not (yet) stable: development, alpha, beta, rc."""
+    if not isinstance(item, Mapping):
+        return False
+    return str(item.get("stability") or "development") in _DEVELOPMENT_LEVELS
+
+
+def is_deprecated(item: object) -> bool:
+    """True when the item carries a ``deprecated`` field."""
+    return isinstance(item, Mapping) and bool(item.get("deprecated"))
+
+
+def is_excluded(item: object) -> bool:
+    """True when the item's ``code_generation`` annotation says ``exclude: true``."""
+    return code_generation_excluded(item)
+
+
+def _type_of(item: object) -> object:
+    return item.get("type") if isinstance(item, Mapping) else item
+
+
+def is_enum(item: object) -> bool:
+    """True for an attribute (or type) whose type lists enum members."""
+    return isinstance(_type_of(item), Mapping)
+
+
+def is_simple_type(item: object) -> bool:
+    """True for ``string``, ``int``, ``double``, ``boolean`` (and ``any``)."""
+    return _type_of(item) in _SIMPLE_TYPES
+
+
+def is_template_type(item: object) -> bool:
+    """True for ``template[...]`` types (attribute families like headers)."""
+    attribute_type = _type_of(item)
+    return isinstance(attribute_type, str) and attribute_type.startswith(
+        _TEMPLATE_PREFIX
+    )
+
+
+def is_array(item: object) -> bool:
+    """True for array types, plain or inside a template."""
+    return instantiated_type(_type_of(item)) in _ARRAY_TYPES
+
+
+def static_filters() -> dict[str, Callable[..., Any]]:
+    """Filters that need nothing from the target's configuration."""
+    return {
+        **CASE_FILTERS,
+        "split_id": split_id,
+        "attribute_namespace": attribute_namespace,
+        "regex_replace": regex_replace,
+        "instantiated_type": instantiated_type,
+        "enum_type": enum_type,
+        "print_member_value": print_member_value,
+        "deprecated_note": deprecated_note,
+        "comment": comment,
+        "markdown_to_text": markdown_to_text,
+    }
+
+
+TESTS: dict[str, Callable[[object], bool]] = {
+    "stable": is_stable,
+    "experimental": is_experimental,
+    "deprecated": is_deprecated,
+    "enum": is_enum,
+    "simple_type": is_simple_type,
+    "template_type": is_template_type,
+    "array": is_array,
+    "excluded": is_excluded,
+}

@@ -1,0 +1,168 @@
+"""The registry slices a template can ask for, by name.
+
+Weaver selects what each template sees with JQ expressions; the common ones
+(``semconv_grouped_attributes``, ``semconv_grouped_metrics`` ...) are helper
+functions in its JQ library. WeaverGen names the same helpers in
+``weaver.yaml`` and implements each as a Python function here, so a target
+written for Weaver keeps its meaning without a JQ interpreter.
+
+Every function takes the resolved groups and an options mapping:
+
+- ``exclude_root_namespace``: list of root namespaces to leave out
+  (the part of a name before the first dot; names without a dot belong to
+  ``other``).
+- ``exclude_stability``: list of stability levels to leave out;
+  ``experimental`` also matches ``development``, as in the registry schema.
+- ``exclude_deprecated``: leave out anything with a ``deprecated`` field.
+
+Anything annotated ``code_generation: {exclude: true}`` is always left out,
+as the registry authors asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+Group = dict[str, Any]
+Options = Mapping[str, Any]
+SliceFunction = Callable[[list[Group], Options], Any]
+
+_STABILITY_ALIASES = {"experimental": "development"}
+
+
+def root_namespace(name: str) -> str:
+    """The first segment of a dotted name, or ``other`` when it has none."""
+    head, dot, _ = name.partition(".")
+    return head if dot else "other"
+
+
+def _normalised_stability(value: object) -> str:
+    text = str(value or "development")
+    return _STABILITY_ALIASES.get(text, text)
+
+
+def code_generation_excluded(item: object) -> bool:
+    """True when ``annotations.code_generation.exclude`` is set on the item."""
+    if not isinstance(item, Mapping):
+        return False
+    annotations = item.get("annotations") or {}
+    generation = (
+        annotations.get("code_generation") if isinstance(annotations, Mapping) else None
+    )
+    return isinstance(generation, Mapping) and bool(generation.get("exclude"))
+
+
+def _is_kept(item: Mapping[str, Any], name: str, options: Options) -> bool:
+    if code_generation_excluded(item):
+        return False
+    excluded_ns = set(options.get("exclude_root_namespace") or [])
+    if root_namespace(name) in excluded_ns:
+        return False
+    excluded = {
+        _normalised_stability(s) for s in options.get("exclude_stability") or []
+    }
+    if _normalised_stability(item.get("stability")) in excluded:
+        return False
+    return not (options.get("exclude_deprecated") and item.get("deprecated"))
+
+
+def _registry_attribute_groups(groups: Iterable[Group]) -> list[Group]:
+    return [
+        group
+        for group in groups
+        if group.get("type") == "attribute_group"
+        and str(group.get("id", "")).startswith("registry.")
+    ]
+
+
+def semconv_attributes(groups: list[Group], options: Options) -> list[dict[str, Any]]:
+    """Every registry attribute (from ``registry.*`` groups) once, sorted by name.
+
+    Each attribute dict gains ``group_id``: the registry group defining it.
+    """
+    by_name: dict[str, dict[str, Any]] = {}
+    for group in _registry_attribute_groups(groups):
+        for attribute in group.get("attributes") or []:
+            name = str(attribute.get("name", ""))
+            if name not in by_name and _is_kept(attribute, name, options):
+                by_name[name] = {**attribute, "group_id": group.get("id")}
+    return [by_name[name] for name in sorted(by_name)]
+
+
+def semconv_metrics(groups: list[Group], options: Options) -> list[Group]:
+    """Every metric group, sorted by metric name."""
+    metrics = [
+        group
+        for group in groups
+        if group.get("type") == "metric"
+        and _is_kept(group, str(group.get("metric_name", "")), options)
+    ]
+    return sorted(metrics, key=lambda group: str(group.get("metric_name", "")))
+
+
+def _group_by_namespace(
+    items: list[dict[str, Any]], name_key: str, list_key: str, group_ids: list[str]
+) -> list[dict[str, Any]]:
+    buckets: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        buckets.setdefault(root_namespace(str(item.get(name_key, ""))), []).append(item)
+    return [
+        {
+            "root_namespace": namespace,
+            list_key: buckets[namespace],
+            "group_ids": sorted(
+                {str(item[k]) for item in buckets[namespace] for k in group_ids}
+            ),
+        }
+        for namespace in sorted(buckets)
+    ]
+
+
+def semconv_grouped_attributes(
+    groups: list[Group], options: Options
+) -> list[dict[str, Any]]:
+    """Registry attributes by root namespace: ``root_namespace``, ``attributes``."""
+    attributes = semconv_attributes(groups, options)
+    return _group_by_namespace(attributes, "name", "attributes", ["group_id"])
+
+
+def semconv_grouped_metrics(
+    groups: list[Group], options: Options
+) -> list[dict[str, Any]]:
+    """Metric groups bucketed by root namespace: ``root_namespace``, ``metrics``."""
+    metrics = semconv_metrics(groups, options)
+    return _group_by_namespace(metrics, "metric_name", "metrics", ["id"])
+
+
+def semconv_signal(kind: str) -> SliceFunction:
+    """A slice of every group of one ``type`` (span, event, entity ...), by id."""
+
+    def select(groups: list[Group], options: Options) -> list[Group]:
+        chosen = [
+            group
+            for group in groups
+            if group.get("type") == kind
+            and _is_kept(group, str(group.get("id", "")), options)
+        ]
+        return sorted(chosen, key=lambda group: str(group.get("id", "")))
+
+    return select
+
+
+def whole_registry(groups: list[Group], options: Options) -> dict[str, Any]:
+    """Weaver's ``.``: the registry itself, as ``{"groups": [...]}``."""
+    del options
+    return {"groups": groups}
+
+
+SLICES: dict[str, SliceFunction] = {
+    ".": whole_registry,
+    "semconv_attributes": semconv_attributes,
+    "semconv_grouped_attributes": semconv_grouped_attributes,
+    "semconv_metrics": semconv_metrics,
+    "semconv_grouped_metrics": semconv_grouped_metrics,
+    "semconv_spans": semconv_signal("span"),
+    "semconv_events": semconv_signal("event"),
+    "semconv_entities": semconv_signal("entity"),
+}

@@ -1,0 +1,209 @@
+"""Targets: a folder of Jinja templates described by a ``weaver.yaml``.
+
+The configuration follows OpenTelemetry Weaver's layout so that a target
+written for Weaver loads here unchanged, as long as its ``filter`` names one
+of the slices in :mod:`weavergen.forge.semconv`::
+
+    params:                      # overridable with -D key=value
+      excluded_namespaces: [ios]
+    acronyms: [CPython, GC]      # for the ``acronym`` filter
+    text_maps: {py_types: {int: int, string: str}}
+    whitespace_control: {trim_blocks: true, lstrip_blocks: true}
+    post_format: {ruff: {line_length: 120}}   # optional formatter pass
+    templates:
+      - template: attributes.j2
+        filter: >
+          semconv_grouped_attributes({"exclude_root_namespace":
+          $excluded_namespaces, "exclude_deprecated": true})
+        application_mode: each   # one file per item; `single`: one file
+        file_name: "{{ ctx.root_namespace | snake_case }}_attributes.py"
+        pattern: attributes      # the DESIGN.md pattern; default: file stem
+        params: {stable: true}   # extra params for this template only
+
+A filter's argument is JSON in which ``$name`` stands for a parameter.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from weavergen.errors import TargetNotFound, TemplateError
+from weavergen.forge.semconv import SLICES
+
+logger = logging.getLogger(__name__)
+
+BUILTIN_TARGETS = Path(__file__).resolve().parent / "targets"
+CONFIG_NAME = "weaver.yaml"
+APPLICATION_MODES = ("single", "each")
+_FILTER_CALL = re.compile(r"^\s*([A-Za-z_.][\w]*)\s*(?:\((.*)\))?\s*$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """One ``templates:`` entry: which file, over which slice, written where."""
+
+    template: str
+    filter_name: str
+    filter_args: str
+    application_mode: str
+    file_name: str
+    pattern: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A loaded target: its folder, parameters and template entries."""
+
+    name: str
+    root: Path
+    params: dict[str, Any]
+    templates: list[TemplateSpec]
+    acronyms: list[str] = field(default_factory=list)
+    text_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    whitespace: dict[str, bool] = field(default_factory=dict)
+    post_format: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def config_path(self) -> Path:
+        """Where the target's ``weaver.yaml`` lives."""
+        return self.root / CONFIG_NAME
+
+
+def load_target(name_or_path: str | Path) -> Target:
+    """Load a built-in target by name, or a target folder by path."""
+    root = _find_target_root(name_or_path)
+    config = _read_config(root / CONFIG_NAME)
+    target = _build_target(root, config)
+    logger.debug(
+        "loaded target %s with %d templates", target.name, len(target.templates)
+    )
+    return target
+
+
+def _candidate_roots(name_or_path: str | Path) -> list[Path]:
+    text = str(name_or_path)
+    candidates = [Path(text).expanduser()]
+    if re.fullmatch(r"[\w.-]+", text) and text not in (".", ".."):
+        candidates.append(BUILTIN_TARGETS / text)
+    return candidates
+
+
+def _find_target_root(name_or_path: str | Path) -> Path:
+    tried = []
+    for root in _candidate_roots(name_or_path):
+        config = root / CONFIG_NAME
+        if config.is_file():
+            return root.resolve()
+        tried.append(str(config))
+    builtins = ", ".join(builtin_target_names()) or "none"
+    raise TargetNotFound(
+        f"no target {str(name_or_path)!r}: tried {', '.join(tried)} "
+        f"(built-in targets: {builtins})"
+    )
+
+
+def builtin_target_names() -> list[str]:
+    """Names of the targets shipped with WeaverGen."""
+    return sorted(
+        p.name for p in BUILTIN_TARGETS.iterdir() if (p / CONFIG_NAME).is_file()
+    )
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise TemplateError(f"{path}{line}: not valid YAML ({exc})") from exc
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if not isinstance(data, dict):
+        raise TemplateError(f"{path}: expected a mapping with a 'templates' list")
+    return data
+
+
+def _mapping(config: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = config.get(key) or {}
+    if not isinstance(value, dict):
+        raise TemplateError(
+            f"{path}: '{key}' must be a mapping, got {type(value).__name__}"
+        )
+    return value
+
+
+def _build_target(root: Path, config: dict[str, Any]) -> Target:
+    path = root / CONFIG_NAME
+    entries = config.get("templates")
+    if not isinstance(entries, list) or not entries:
+        raise TemplateError(f"{path}: 'templates' must be a non-empty list")
+    return Target(
+        name=root.name,
+        root=root,
+        params=_mapping(config, "params", path),
+        templates=[
+            _template_spec(entry, index, root) for index, entry in enumerate(entries)
+        ],
+        acronyms=[str(a) for a in config.get("acronyms") or []],
+        text_maps=_mapping(config, "text_maps", path),
+        whitespace={
+            k: bool(v) for k, v in _mapping(config, "whitespace_control", path).items()
+        },
+        post_format=_mapping(config, "post_format", path),
+    )
+
+
+def _template_spec(entry: object, index: int, root: Path) -> TemplateSpec:
+    where = f"{root / CONFIG_NAME}: templates[{index}]"
+    if not isinstance(entry, dict):
+        raise TemplateError(f"{where}: expected a mapping with 'template' and 'filter'")
+    template = str(entry.get("template") or "")
+    if not template or not (root / template).is_file():
+        raise TemplateError(
+            f"{where}: template file {template!r} not found under {root}"
+        )
+    mode = str(entry.get("application_mode", "single"))
+    if mode not in APPLICATION_MODES:
+        raise TemplateError(
+            f"{where}: application_mode must be single or each, got {mode!r}"
+        )
+    filter_name, filter_args = parse_filter(str(entry.get("filter", ".")), where)
+    return TemplateSpec(
+        template=template,
+        filter_name=filter_name,
+        filter_args=filter_args,
+        application_mode=mode,
+        file_name=str(entry.get("file_name") or Path(template).stem),
+        pattern=str(entry.get("pattern") or Path(template).name.split(".")[0]),
+        params=dict(entry.get("params") or {}),
+    )
+
+
+def parse_filter(text: str, where: str) -> tuple[str, str]:
+    """Split ``name(json args)`` into the slice name and its raw argument text."""
+    match = _FILTER_CALL.match(text)
+    if match is None or match.group(1) not in SLICES:
+        known = ", ".join(sorted(SLICES))
+        raise TemplateError(
+            f"{where}: unsupported filter {text.strip()!r}; expected one of {known}"
+        )
+    return match.group(1), (match.group(2) or "").strip()
+
+
+def parse_define(text: str) -> tuple[str, Any]:
+    """Parse one ``-D key=value``; the value is read as a YAML scalar or list."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise TemplateError(f"-D {text!r}: expected key=value")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError as exc:
+        raise TemplateError(f"-D {text!r}: value is not valid YAML ({exc})") from exc
+    return key.strip(), value
