@@ -1,0 +1,133 @@
+"""Tests for the tiered pipeline over fakes of its collaborators."""
+
+from __future__ import annotations
+
+import pytest
+from engine_fakes import FakeTemplates, MemoryCache, ScriptedModel, make_pipeline
+
+from weavergen.engine.request import GenerationRequest
+from weavergen.errors import RequestError
+
+ATTRS = GenerationRequest("python", "attributes", ("registry.http",))
+GO = GenerationRequest("go", "attributes", ("registry.http",))
+
+
+def fleet(local: list[str], haiku: list[str], mini: list[str] | None = None):  # type: ignore[no-untyped-def]
+    return [
+        ScriptedModel("qwen3_local", local, price=0.01, tier="local"),
+        ScriptedModel("claude_haiku", haiku, price=0.5),
+        ScriptedModel("gpt4_mini", mini or [], price=1.5),
+        ScriptedModel("claude_sonnet", [], price=3.0),
+        ScriptedModel("gpt4", ["REF"], price=4.5),
+    ]
+
+
+def test_template_answers_without_calling_a_model() -> None:
+    """A python attributes request is served by the template tier at no token cost."""
+    models = fleet(["REF"], ["REF"])
+    result = make_pipeline(models, templates=FakeTemplates()).generate(ATTRS)
+    assert (result.tier, result.calls, result.served) == ("template", [], True)
+    assert all(not m.prompts for m in models)
+
+
+def test_failing_template_falls_through_to_models() -> None:
+    """A template whose output fails validation is not served."""
+    models = fleet(["REF"], [])
+    pipeline = make_pipeline(models, templates=FakeTemplates(broken=True))
+    result = pipeline.generate(ATTRS)
+    assert (result.tier, result.models) == ("local", ["qwen3_local"])
+    assert pipeline.stats.template_failures == 1
+
+
+def test_local_failure_escalates_to_the_next_cheapest_model() -> None:
+    """Garbage from the local model sends the request on to haiku."""
+    result = make_pipeline(fleet(["garbage"], ["REF"])).generate(GO)
+    assert result.tier == "cloud"
+    assert result.models == ["qwen3_local", "claude_haiku"]
+    assert [c.passed for c in result.calls] == [False, True]
+    assert result.stopped_by == "quality_floor"
+    assert result.cost_usd == pytest.approx(sum(c.cost_usd for c in result.calls))
+
+
+def test_nothing_passing_is_never_served() -> None:
+    """When every model fails, the result has no code and says exhausted."""
+    result = make_pipeline(fleet(["bad"], ["bad"], ["bad"])).generate(GO)
+    assert (result.served, result.code, result.stopped_by) == (False, "", "exhausted")
+    assert "gpt4" not in result.models
+
+
+def test_provider_error_counts_as_a_failed_attempt() -> None:
+    """A model that is down is skipped and the next one answers."""
+    result = make_pipeline(fleet(["DOWN"], ["REF"])).generate(GO)
+    assert result.served and result.calls[0].passed is False
+
+
+def test_budget_stops_the_cascade_and_says_so() -> None:
+    """A budget too small for any cloud call ends with stopped_by=budget."""
+    request = GenerationRequest("go", "attributes", ("registry.http",), budget_usd=1e-5)
+    result = make_pipeline(fleet(["bad"], ["REF"])).generate(request)
+    assert (result.served, result.stopped_by) == (False, "budget")
+    assert result.models == ["qwen3_local"]
+
+
+def test_second_identical_request_is_a_cache_hit() -> None:
+    """A served model answer is cached and re-served after re-validation."""
+    models = fleet(["REF"], [])
+    pipeline = make_pipeline(models, cache=MemoryCache())
+    pipeline.generate(GO)
+    again = pipeline.generate(GO)
+    assert (again.tier, again.cache_hit, again.calls) == ("cache", True, [])
+    assert len(models[0].prompts) == 1
+
+
+def test_cached_answer_failing_revalidation_is_evicted() -> None:
+    """A stale cache entry is evicted, counted and the request regenerated."""
+    cache = MemoryCache()
+    pipeline = make_pipeline(fleet(["REF", "REF"], []), cache=cache)
+    first = pipeline.generate(GO)
+    key = next(iter(cache.entries))
+    cache.entries[key] = ("stale", None, cache.entries[key][2])
+    again = pipeline.generate(GO)
+    assert (again.tier, again.code) == ("local", first.code)
+    assert (cache.evicted, pipeline.stats.cache_evictions) == ([key], 1)
+
+
+def test_similar_intent_reuses_the_cached_answer() -> None:
+    """An intent differing by one word of many hits the semantic cache."""
+    words = "add constants for every http attribute with docs and enums please"
+    first = GenerationRequest("go", "attributes", ("registry.http",), intent=words)
+    second = GenerationRequest(
+        "go", "attributes", ("registry.http",), intent=words + " now"
+    )
+    pipeline = make_pipeline(fleet(["REF"], ["REF"]), cache=MemoryCache())
+    pipeline.generate(first)
+    assert pipeline.generate(second).tier == "cache"
+
+
+def test_simulated_models_get_the_reference_and_real_ones_never() -> None:
+    """Prompt.reference is set for simulated models only."""
+    real = ScriptedModel("qwen3_local", ["bad"], tier="local", simulated=False)
+    sim = ScriptedModel("claude_haiku", ["REF"], price=0.5)
+    make_pipeline([real, sim]).generate(GO)
+    assert real.prompts[0].reference is None
+    assert sim.prompts[0].reference is not None
+    assert "registry.http" in real.prompts[0].user
+
+
+def test_hard_request_is_decided_by_a_passing_majority() -> None:
+    """A consensus-band request serves the answer most voters agree on."""
+    models = fleet(["REF"], ["REF"], ["bad"])
+    models[3].answers.extend(["REF"])
+    hard = GenerationRequest("go", "novel", "*", intent=" ".join(["w"] * 60))
+    result = make_pipeline(models).generate(hard)
+    assert (result.tier, result.served) == ("consensus", True)
+    assert len(result.calls) == 4
+    assert result.confidence == pytest.approx(0.9 * 0.75)
+
+
+def test_bad_request_raises_before_any_call() -> None:
+    """An unknown target never reaches a model."""
+    models = fleet(["REF"], [])
+    with pytest.raises(RequestError):
+        make_pipeline(models).generate(GenerationRequest("cobol", "attributes"))
+    assert not models[0].prompts

@@ -1,0 +1,85 @@
+"""Tests for requests: checks, slices, keys and the result's shape."""
+
+from __future__ import annotations
+
+import pytest
+from engine_fakes import FakeRegistry
+
+from weavergen.engine.request import (
+    TARGETS,
+    GenerationRequest,
+    check_request,
+    normalise_intent,
+    select_slice,
+)
+from weavergen.errors import RequestError
+
+
+def test_unknown_target_suggests_the_close_one() -> None:
+    """A misspelt target names the likely target and the valid ones."""
+    with pytest.raises(RequestError, match=r"'pyton' \(did you mean python\?\)"):
+        check_request(GenerationRequest("pyton", "attributes"), TARGETS)
+
+
+def test_quality_floor_outside_unit_interval_is_refused() -> None:
+    """A floor of 1.5 is rejected with the expected range in the message."""
+    request = GenerationRequest("python", "attributes", quality_floor=1.5)
+    with pytest.raises(RequestError, match=r"outside \[0, 1\]"):
+        check_request(request, TARGETS)
+
+
+def test_negative_budget_is_refused() -> None:
+    """A budget below zero is rejected."""
+    request = GenerationRequest("python", "attributes", budget_usd=-0.01)
+    with pytest.raises(RequestError, match="negative"):
+        check_request(request, TARGETS)
+
+
+def test_unknown_group_suggests_close_matches() -> None:
+    """An unknown group id is rejected with the nearest real id."""
+    request = GenerationRequest("python", "attributes", ("registry.htp",))
+    with pytest.raises(RequestError, match="did you mean registry.http"):
+        select_slice(request, FakeRegistry())
+
+
+def test_group_ids_select_exactly_those_groups() -> None:
+    """Group ids give those groups, sorted and without duplicates."""
+    request = GenerationRequest(
+        "python", "attributes", ("registry.http", "registry.db", "registry.db")
+    )
+    ids = [g["id"] for g in select_slice(request, FakeRegistry())]
+    assert ids == ["registry.db", "registry.http"]
+
+
+def test_namespace_selects_registry_and_signal_groups() -> None:
+    """``http`` picks registry.http and the http metric, not registry.db."""
+    request = GenerationRequest("python", "metrics", "http")
+    ids = [g["id"] for g in select_slice(request, FakeRegistry())]
+    assert ids == ["registry.http", "metric.http.server.request.duration"]
+
+
+def test_unknown_namespace_suggests_known_ones() -> None:
+    """A namespace nothing matches names the closest namespace."""
+    request = GenerationRequest("python", "metrics", "htp")
+    with pytest.raises(RequestError, match="did you mean http"):
+        select_slice(request, FakeRegistry())
+
+
+def test_star_selects_the_whole_registry() -> None:
+    """``*`` gives every group."""
+    groups = select_slice(GenerationRequest("go", "attributes"), FakeRegistry())
+    assert len(groups) == 3
+
+
+def test_key_ignores_group_order_and_intent_spacing() -> None:
+    """Same groups in another order and re-spaced intent give the same key."""
+    one = GenerationRequest("go", "docs", ("a", "b"), intent="Add  Helpers")
+    two = GenerationRequest("go", "docs", ("b", "a"), intent="add helpers ")
+    assert one.key("h") == two.key("h")
+    assert one.key("h") != one.key("other-content")
+
+
+def test_normalise_intent_folds_case_and_blank_to_none() -> None:
+    """Whitespace-only intents count as no intent."""
+    assert normalise_intent("  A\tB ") == "a b"
+    assert normalise_intent("   ") is None
