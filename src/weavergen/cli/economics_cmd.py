@@ -1,1 +1,218 @@
-"""CLI: economics_cmd (being built)."""
+"""``weavergen economics``: unit economics, KPIs and risks in the terminal.
+
+Reads the span store (measured) or a cost structure (estimated), the pricing
+tiers and the projection assumptions, and prints tables, or with ``--json``
+one object for scripts. All figures come from
+:func:`weavergen.economics.summary.build_summary`; this module only formats.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from weavergen.cli.app import app, global_options
+from weavergen.economics.claims import SUPPORTED
+from weavergen.economics.ledger import open_ledger
+from weavergen.economics.pricing import load_pricing
+from weavergen.economics.projections import load_assumptions
+from weavergen.economics.structure import load_structure
+from weavergen.economics.summary import (
+    EconomicsSummary,
+    build_summary,
+    summary_to_json,
+)
+from weavergen.telemetry.state import resolve_state_dir
+
+
+@app.command("economics")
+def economics(
+    ctx: typer.Context,
+    *,
+    scenario: Annotated[
+        str | None,
+        typer.Option(
+            "--scenario",
+            help="Cost structure: v1-baseline, v2-naive, v2-optimised or a YAML "
+            "file; default: measured cost from the span store",
+        ),
+    ] = None,
+    tiers: Annotated[
+        Path | None, typer.Option("--tiers", help="Pricing tiers YAML file.")
+    ] = None,
+    projections: Annotated[
+        Path | None,
+        typer.Option("--projections", help="Projection assumptions YAML file."),
+    ] = None,
+    state_dir: Annotated[
+        Path | None, typer.Option("--state-dir", help="State folder with spans.db.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead.")
+    ] = False,
+) -> None:
+    """Cost per generation, tier margins, KPIs, stress scenarios, projections."""
+    folder = resolve_state_dir(state_dir or global_options(ctx).state_dir)
+    summary = build_summary(
+        pricing=load_pricing(tiers),
+        ledger=open_ledger(folder),
+        assumptions=load_assumptions(projections),
+        structure=load_structure(scenario) if scenario else None,
+    )
+    if as_json:
+        typer.echo(json.dumps(summary_to_json(summary), indent=2))
+        return
+    print_summary(summary, Console(width=120))
+
+
+def print_summary(summary: EconomicsSummary, console: Console) -> None:
+    """Print every section of the summary as terminal tables."""
+    console.print(_headline(summary))
+    console.print(_tier_table(summary))
+    console.print(_kpi_table(summary))
+    if summary.stress:
+        console.print(_stress_table(summary))
+    console.print(_roadmap_table(summary))
+    console.print(_projection_table(summary))
+    console.print(_claims_table(summary))
+
+
+def _headline(summary: EconomicsSummary) -> str:
+    label = summary.basis.upper() + (" (SIMULATED)" if summary.simulated else "")
+    return (
+        f"[bold]Cost per generation ${summary.cost_per_generation_usd:.4f}[/bold]"
+        f" ({label}: {summary.source}); fully loaded "
+        f"${summary.fully_loaded_cost_usd:.4f} with "
+        f"${summary.pricing.allocations_usd:.2f} support and sales"
+    )
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a whole percent with thousands separators, or a dash."""
+    return "-" if value is None else f"{value * 100:,.0f}%"
+
+
+def usd(value: float | None, places: int = 4) -> str:
+    """Dollars, or a dash when the figure does not exist."""
+    if value is None:
+        return "-"
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{places}f}"
+
+
+def _tier_table(summary: EconomicsSummary) -> Table:
+    table = Table(title=f"Pricing tiers ({summary.basis} cost)")
+    for column in (
+        "tier",
+        "price/included",
+        "overage",
+        "margin included",
+        "margin overage",
+        "break-even cost",
+        f"cost for {percent(summary.pricing.target_margin)}",
+    ):
+        table.add_column(column, justify="right")
+    for t in summary.tiers:
+        table.add_row(
+            t.tier,
+            usd(t.price_per_included_usd, 5),
+            usd(t.overage_usd, 2),
+            percent(t.margin_included),
+            percent(t.margin_overage),
+            usd(t.break_even_cost_usd),
+            usd(t.target_cost_usd),
+        )
+    return table
+
+
+def _kpi_table(summary: EconomicsSummary) -> Table:
+    table = Table(title="KPIs (from spans)")
+    for column in ("KPI", "value", "basis", "note"):
+        table.add_column(column)
+    for kpi in summary.kpis:
+        value = usd(kpi.value) if kpi.unit == "usd" else _ratio(kpi.value)
+        table.add_row(kpi.label, value, kpi.basis, kpi.note)
+    return table
+
+
+def _ratio(value: float | None) -> str:
+    return "not measured" if value is None else f"{value * 100:.1f}%"
+
+
+def _stress_table(summary: EconomicsSummary) -> Table:
+    listed = [t.tier for t in summary.tiers if t.margin_included is not None]
+    table = Table(title="Stress scenarios (workload re-run; margin on included)")
+    for column in ("scenario", "cost/gen", "change", *listed):
+        table.add_column(column, justify="right")
+    for result in summary.stress:
+        margins = {t.tier: t.margin_included for t in result.tiers}
+        cells = [_with_delta(margins[n], result.margin_deltas[n]) for n in listed]
+        table.add_row(
+            result.scenario.label,
+            usd(result.cost_per_generation_usd),
+            f"{result.delta_cost_usd:+.4f}",
+            *cells,
+        )
+    return table
+
+
+def _with_delta(value: float | None, delta: float | None) -> str:
+    if delta is None or delta == 0:
+        return percent(value)
+    return f"{percent(value)} ({delta * 100:+,.1f} pts)"
+
+
+def _roadmap_table(summary: EconomicsSummary) -> Table:
+    table = Table(title=f"Roadmap targets vs {summary.basis} cost per generation")
+    for column in ("phase", "target", "actual", "times target", "met"):
+        table.add_column(column, justify="right")
+    for r in summary.roadmap:
+        table.add_row(
+            r.phase,
+            usd(r.target_usd, 2),
+            usd(r.actual_usd),
+            f"{r.factor:,.1f}x",
+            "yes" if r.met else "no",
+        )
+    return table
+
+
+def _projection_table(summary: EconomicsSummary) -> Table:
+    table = Table(
+        title="Yearly projections (ASSUMPTIONS from "
+        f"{summary.assumptions_source}, fully loaded cost)"
+    )
+    for column in (
+        "scenario",
+        "generations",
+        "revenue",
+        "cost",
+        "gross profit",
+        "margin",
+    ):
+        table.add_column(column, justify="right")
+    for p in summary.projections:
+        table.add_row(
+            p.scenario,
+            f"{p.generations:,}",
+            usd(p.revenue_usd, 0),
+            usd(p.cost_usd, 0),
+            usd(p.gross_profit_usd, 0),
+            percent(p.margin),
+        )
+    return table
+
+
+def _claims_table(summary: EconomicsSummary) -> Table:
+    table = Table(title="Seed claims its own numbers do not support")
+    for column in ("claim", "stated", "computed", "why"):
+        table.add_column(column)
+    for c in summary.claims:
+        if c.status != SUPPORTED:
+            table.add_row(f"{c.says} ({c.status})", c.stated, c.computed, c.explanation)
+    return table

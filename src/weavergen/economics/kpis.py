@@ -31,6 +31,8 @@ class Kpi:
 def compute_kpis(ledger: Ledger, pricing: PricingConfig) -> list[Kpi]:
     """The six KPIs, in the order reports show them."""
     basis = "measured (simulated)" if ledger.simulated else "measured"
+    if not ledger.count:
+        basis = "no generations measured"
     return [
         Kpi(
             "cost_per_generation",

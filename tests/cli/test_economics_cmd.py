@@ -1,0 +1,116 @@
+"""Tests for ``weavergen economics`` in the terminal and as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.economics.conftest import workload, write_workload
+
+from weavergen.cli import run_app
+from weavergen.telemetry.state import span_store_path
+from weavergen.telemetry.store import SpanStore
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    assert run_app(["economics", *argv, "--json"]) == 0
+    return dict(json.loads(capsys.readouterr().out))
+
+
+def test_json_for_optimised_structure_gives_seed_margins(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--scenario v2-optimised: $1.16, $1.56 and the exact tier margins."""
+    data = _json(capsys, "--scenario", "v2-optimised")
+    assert data["cost_per_generation_usd"] == pytest.approx(1.16)
+    assert data["fully_loaded_cost_usd"] == pytest.approx(1.56)
+    tiers = data["tiers"]
+    assert isinstance(tiers, dict)
+    assert round(tiers["team"]["margin_included"] * 100) == -3041
+    assert tiers["enterprise"]["margin_overage"] == pytest.approx(-30.2)
+    assert tiers["enterprise-plus"]["margin_included"] is None
+    assert data["basis"] == "estimated"
+
+
+def test_json_for_naive_structure_costs_eleven_ten(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--scenario v2-naive: $11.10 per generation."""
+    assert _json(capsys, "--scenario", "v2-naive")[
+        "cost_per_generation_usd"
+    ] == pytest.approx(11.10)
+
+
+def test_measured_cost_and_stress_come_from_the_state_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --scenario the spans give the cost, and every stress has effect."""
+    folder = tmp_path / "spans-here"
+    write_workload(SpanStore(span_store_path(folder)), workload())
+    data = _json(capsys, "--state-dir", str(folder))
+    expected = sum(g.cost_usd for g in workload()) / 24
+    assert data["basis"] == "measured"
+    assert data["simulated"] is True
+    assert data["cost_per_generation_usd"] == pytest.approx(expected)
+    stress = data["stress"]
+    assert isinstance(stress, dict)
+    assert set(stress) == {
+        "baseline",
+        "model_prices_up_50",
+        "cache_below_50",
+        "cheap_models_worse",
+    }
+    assert stress["cache_below_50"]["margin_delta"]["team"] < 0
+
+
+def test_terminal_output_flags_unsupported_claims(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The tables name the $0.02-for-60% claim and the rounded margins."""
+    assert run_app(["economics", "--scenario", "v2-optimised"]) == 0
+    out = capsys.readouterr().out
+    assert "-2,590%" in out
+    # -1,102% is enterprise's fully loaded margin at the claimed $0.02.
+    assert "-1,102%" in out
+    assert "rounded first" in out
+    assert "-3,041%" in out
+    assert "ASSUMPTIONS" in out
+
+
+def test_user_tiers_file_changes_margins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--tiers FILE replaces the default tiers."""
+    path = tmp_path / "tiers.yaml"
+    path.write_text(
+        "target_margin: 0.5\nallocations: {support_usd_per_generation: 0,"
+        " sales_usd_per_generation: 0}\ntiers:\n"
+        "  - {name: solo, monthly_usd: 100, included_generations: 50,"
+        " overage_usd: 4}\n"
+    )
+    data = _json(capsys, "--scenario", "v2-optimised", "--tiers", str(path))
+    assert data["tiers"] == {
+        "solo": pytest.approx(
+            {
+                "price_per_included_usd": 2.0,
+                "overage_usd": 4.0,
+                "margin_included": (2.0 - 1.16) / 2.0,
+                "margin_overage": (4 - 1.16) / 4,
+                "break_even_cost_usd": 2.0,
+                "target_cost_usd": 1.0,
+            }
+        )
+    }
+
+
+def test_bad_scenario_file_is_a_message_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken structure file exits 1 with the file and key on stderr."""
+    path = tmp_path / "s.yaml"
+    path.write_text("volume_per_month: 0\nitems: []\n")
+    assert run_app(["economics", "--scenario", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "s.yaml: volume_per_month must be above 0" in err
