@@ -1,1 +1,114 @@
-"""CLI: report_cmd (being built)."""
+"""CLI: ``weavergen report``, what the recorded generations cost and took.
+
+Reads the span store of the state folder and prints rich tables (or one JSON
+object with ``--json``); ``--html`` hands the store to the economics HTML
+report when that module is part of the build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from weavergen.cli.app import app, fail, global_options
+from weavergen.telemetry.state import resolve_state_dir, span_store_path
+from weavergen.telemetry.store import SpanStore
+from weavergen.telemetry.summary import summarise_generations
+
+HTML_REPORT_MODULE = "weavergen.economics.html_report"
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+    ] = False,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option("--state-dir", help="State folder holding spans.db."),
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write an HTML report here.")
+    ] = None,
+) -> None:
+    """Generations by target, pattern and tier; cost; p50/p95 duration."""
+    folder = resolve_state_dir(state_dir or global_options(ctx).state_dir)
+    store = SpanStore(span_store_path(folder))
+    summary = summarise_generations(store.generations())
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        _print_tables(summary, store.path)
+    if html is not None:
+        _write_html(store, html)
+
+
+def _write_html(store: SpanStore, path: Path) -> None:
+    if importlib.util.find_spec(HTML_REPORT_MODULE) is None:
+        raise fail(
+            f"--html needs {HTML_REPORT_MODULE}, which this build of WeaverGen "
+            "does not include; use --json and your own charting meanwhile"
+        )
+    module = importlib.import_module(HTML_REPORT_MODULE)
+    try:
+        module.write_html_report(store, path)
+    except OSError as exc:
+        raise fail(f"cannot write HTML report {path}: {exc.strerror or exc}") from exc
+    typer.echo(f"HTML report written to {path}", err=True)
+
+
+def _print_tables(summary: Mapping[str, Any], store_path: Path) -> None:
+    console = Console()
+    if not summary["generations"]:
+        console.print(f"No generations recorded yet in {store_path}.")
+        return
+    console.print(_overview(summary, store_path))
+    for title in ("target", "pattern", "tier"):
+        console.print(_breakdown(summary[f"by_{title}"], title))
+
+
+def _overview(summary: Mapping[str, Any], store_path: Path) -> Table:
+    table = Table(title=f"Generations in {store_path}", show_header=False)
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("generations", str(summary["generations"]))
+    table.add_row("total cost", usd(summary["total_cost_usd"]))
+    table.add_row("cost per generation", usd(summary["cost_per_generation_usd"]))
+    table.add_row("duration p50", seconds(summary["duration_p50_s"]))
+    table.add_row("duration p95", seconds(summary["duration_p95_s"]))
+    if summary["simulated"]:
+        table.add_row("note", "includes simulated model calls")
+    return table
+
+
+def _breakdown(groups: Mapping[str, Mapping[str, Any]], title: str) -> Table:
+    table = Table(title=f"By {title}")
+    table.add_column(title)
+    table.add_column("generations", justify="right")
+    table.add_column("cost", justify="right")
+    for name, entry in groups.items():
+        table.add_row(name, str(entry["generations"]), usd(entry["cost_usd"]))
+    return table
+
+
+def usd(value: float) -> str:
+    """Format a dollar amount; template costs are micro-dollars, so keep digits."""
+    if value == 0 or value >= 0.01:
+        return f"${value:,.2f}"
+    return f"${value:.3g}"
+
+
+def seconds(value: float | None) -> str:
+    """Format a duration in seconds, or a dash when there is none."""
+    if value is None:
+        return "-"
+    return f"{value:.3f} s" if value >= 0.001 else f"{value * 1e6:.0f} µs"
