@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from model_server import ScriptedServer
+from model_server import AdapterFactory, ScriptedServer, make_adapter
 
 from weavergen.models import HttpChatModel
 
@@ -31,3 +32,17 @@ def opened() -> Iterator[list[HttpChatModel]]:
     yield adapters
     for adapter in adapters:
         adapter.close()
+
+
+@pytest.fixture
+def adapter_for(
+    server: ScriptedServer, sleeps: list[float], opened: list[HttpChatModel]
+) -> AdapterFactory:
+    """Build adapters pointed at the test's server, closed after the test."""
+
+    def build(provider: str, **options: Any) -> HttpChatModel:
+        adapter = make_adapter(provider, server, sleeps, **options)
+        opened.append(adapter)
+        return adapter
+
+    return build

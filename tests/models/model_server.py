@@ -11,14 +11,21 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from weavergen.models import AnthropicChatModel, ModelPrice, OpenAIChatModel
+from weavergen.models import (
+    AnthropicChatModel,
+    HttpChatModel,
+    ModelPrice,
+    OpenAIChatModel,
+)
 from weavergen.models.circuit import CircuitBreaker
 from weavergen.models.retry import RetryPolicy
 
+AdapterFactory = Callable[..., HttpChatModel]
 SENTINEL_KEY = "sk-SENTINEL-0123456789abcdef"
 PRICE = ModelPrice(2.0, 8.0, 0.5)
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from model_server import (
     PRICE,
     SENTINEL_KEY,
+    AdapterFactory,
     Reply,
     ScriptedServer,
     anthropic_reply,
@@ -31,23 +30,8 @@ from weavergen.errors import (
 )
 from weavergen.models import CircuitBreaker, HttpChatModel, Prompt
 
-AdapterFactory = Callable[..., HttpChatModel]
 PROVIDERS = ["openai", "anthropic"]
 PROMPT = Prompt(system="Be exact.", user="Write the constants.", max_output_tokens=64)
-
-
-@pytest.fixture
-def adapter_for(
-    server: ScriptedServer, sleeps: list[float], opened: list[HttpChatModel]
-) -> AdapterFactory:
-    """Build adapters pointed at the test's server, closed after the test."""
-
-    def build(provider: str, **options: Any) -> HttpChatModel:
-        adapter = make_adapter(provider, server, sleeps, **options)
-        opened.append(adapter)
-        return adapter
-
-    return build
 
 
 def success(provider: str, text: str = "X = 1") -> Reply:
