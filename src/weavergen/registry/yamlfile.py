@@ -1,0 +1,148 @@
+"""Read semantic-convention YAML fast, and find line numbers only when needed.
+
+Parsing with libyaml's C loader is several times faster than building a node
+tree with positions, so files are parsed once into plain data. When a problem
+has to be reported, the one file concerned is composed again (also in C) and
+the problem's path inside the document is walked to find its line.
+
+The loader follows YAML 1.2's core schema, as Weaver's serde_yaml does: `on`,
+`yes`, `2024-01-01` and `010` stay what they look like instead of becoming a
+bool, a date or an octal number.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+logger = logging.getLogger(__name__)
+
+PathPart = str | int
+DocPath = tuple[PathPart, ...]
+
+_CORE_RESOLVERS: list[tuple[str, str, str]] = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (
+        "tag:yaml.org,2002:int",
+        r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$",
+        "-+0123456789",
+    ),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN\x00"),
+]
+
+
+class CoreSchemaLoader(yaml.CSafeLoader):
+    """libyaml parser with YAML 1.2 core-schema scalars."""
+
+
+def _install_core_resolvers() -> None:
+    resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _CORE_RESOLVERS:
+        regexp = re.compile(pattern)
+        for char in first:
+            key = "" if char == "\x00" else char
+            resolvers.setdefault(key, []).append((tag, regexp))
+    resolvers.setdefault("<", []).append(
+        ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"))
+    )
+    CoreSchemaLoader.yaml_implicit_resolvers = resolvers
+
+
+def _construct_core_int(loader: yaml.BaseLoader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    return int(text, 0) if text.startswith("0x") else int(text)
+
+
+_install_core_resolvers()
+CoreSchemaLoader.add_constructor("tag:yaml.org,2002:int", _construct_core_int)
+
+
+@dataclass
+class SourceFile:
+    """One YAML file of a registry: its text, its data, and where it lives."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any = None
+    _nodes: yaml.Node | None = field(default=None, repr=False)
+
+    def line_of(self, doc_path: DocPath) -> int | None:
+        """Give the 1-based line of the value at `doc_path`, or of its parent."""
+        try:
+            node = self._root_node()
+        except yaml.YAMLError:
+            return None
+        line = node.start_mark.line + 1 if node is not None else None
+        for part in doc_path:
+            node = _child_node(node, part)
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+        return line
+
+    def _root_node(self) -> yaml.Node | None:
+        if self._nodes is None:
+            self._nodes = yaml.compose(self.text, Loader=CoreSchemaLoader)
+        return self._nodes
+
+
+def _child_node(node: yaml.Node | None, part: PathPart) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if getattr(key, "value", None) == part:
+                return value if isinstance(value, yaml.Node) else None
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+        return node.value[part] if 0 <= part < len(node.value) else None
+    return None
+
+
+class YamlSyntaxError(Exception):
+    """A file is not valid YAML; carries the 1-based line of the fault."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def parse_file(path: Path, display: str) -> SourceFile:
+    """Read and parse one file; raise `YamlSyntaxError` or `OSError`."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlSyntaxError("file is not UTF-8 text", line) from exc
+    return parse_text(text, path, display)
+
+
+def parse_text(text: str, path: Path, display: str) -> SourceFile:
+    """Parse YAML text already in memory (the embedded default registry)."""
+    try:
+        data = yaml.load(text, Loader=CoreSchemaLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise YamlSyntaxError(_describe_yaml_error(exc), line) from exc
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        raise YamlSyntaxError(f"cannot parse YAML: {exc}", None) from exc
+    return SourceFile(path=path, display=display, text=text, data=data)
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+    parts = [p for p in (exc.context, exc.problem) if p]
+    return "malformed YAML: " + ", ".join(parts) if parts else "malformed YAML"
