@@ -93,7 +93,9 @@ def run_app(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors become messages."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
-        app(args=argv, standalone_mode=False)
+        # Without standalone mode, Click returns typer.Exit's code instead of
+        # raising it; a command's own return value is None.
+        returned = app(args=argv, standalone_mode=False)
     except WeaverGenError as exc:
         typer.echo(f"error: {exc}", err=True)
         return 1
@@ -105,7 +107,7 @@ def run_app(argv: list[str] | None = None) -> int:
     except ClickException as exc:  # usage errors: unknown option, missing arg
         exc.show()
         return int(exc.exit_code)
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def main() -> None:
