@@ -129,14 +129,16 @@ def _render_spec(
 
 
 def _group_ids(item: Any) -> list[str]:
-    if isinstance(item, Mapping):
-        if "group_ids" in item:
-            return [str(i) for i in item["group_ids"]]
-        if "id" in item:
-            return [str(item["id"])]
-        if "groups" in item:
-            return [str(g.get("id")) for g in item["groups"] if isinstance(g, Mapping)]
-    return []
+    """The registry groups a rendered item was made from, for span attributes."""
+    if isinstance(item, list):
+        return sorted({gid for element in item for gid in _group_ids(element)})
+    if not isinstance(item, Mapping):
+        return []
+    if "group_ids" in item:
+        return [str(gid) for gid in item["group_ids"]]
+    if "groups" in item:
+        return _group_ids(item["groups"])
+    return [str(item["id"])] if "id" in item else []
 
 
 def safe_relative_path(name: str, output_dir: Path) -> PurePosixPath:
