@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,6 +41,7 @@ def report(
     ] = None,
 ) -> None:
     """Generations by target, pattern and tier; cost; p50/p95 duration."""
+    html_writer = _html_writer() if html is not None else None
     folder = resolve_state_dir(state_dir or global_options(ctx).state_dir)
     store = SpanStore(span_store_path(folder))
     summary = summarise_generations(store.generations())
@@ -48,19 +49,27 @@ def report(
         typer.echo(json.dumps(summary, indent=2, sort_keys=True))
     else:
         _print_tables(summary, store.path)
-    if html is not None:
-        _write_html(store, html)
+    if html_writer is not None and html is not None:
+        _write_html(html_writer, store, html)
 
 
-def _write_html(store: SpanStore, path: Path) -> None:
+def _html_writer() -> Callable[[SpanStore, Path], object]:
     if importlib.util.find_spec(HTML_REPORT_MODULE) is None:
         raise fail(
             f"--html needs {HTML_REPORT_MODULE}, which this build of WeaverGen "
             "does not include; use --json and your own charting meanwhile"
         )
-    module = importlib.import_module(HTML_REPORT_MODULE)
+    writer: Callable[[SpanStore, Path], object] = importlib.import_module(
+        HTML_REPORT_MODULE
+    ).write_html_report
+    return writer
+
+
+def _write_html(
+    writer: Callable[[SpanStore, Path], object], store: SpanStore, path: Path
+) -> None:
     try:
-        module.write_html_report(store, path)
+        writer(store, path)
     except OSError as exc:
         raise fail(f"cannot write HTML report {path}: {exc.strerror or exc}") from exc
     typer.echo(f"HTML report written to {path}", err=True)
