@@ -10,6 +10,7 @@ from weavergen.forge.semconv import (
     semconv_attributes,
     semconv_grouped_attributes,
     semconv_grouped_metrics,
+    semconv_metrics,
 )
 
 
@@ -73,3 +74,15 @@ def test_signal_slices_and_whole_registry(small_registry: dict[str, Any]) -> Non
         "span.http.client"
     ]
     assert SLICES["."](groups, {}) == {"groups": groups}
+
+
+def test_metric_refinements_keep_the_definition() -> None:
+    """Of groups sharing a metric_name, ``metric.<name>`` wins over refinements."""
+    groups = [
+        {"id": "metric.hw.cpu.errors", "type": "metric", "metric_name": "hw.errors"},
+        {"id": "metric.hw.errors", "type": "metric", "metric_name": "hw.errors"},
+        {"id": "metric.hw.x.y", "type": "metric", "metric_name": "hw.z"},
+        {"id": "metric.hw.a.y", "type": "metric", "metric_name": "hw.z"},
+    ]
+    chosen = [g["id"] for g in semconv_metrics(groups, {})]
+    assert chosen == ["metric.hw.errors", "metric.hw.a.y"]

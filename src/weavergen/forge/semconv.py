@@ -90,15 +90,26 @@ def semconv_attributes(groups: list[Group], options: Options) -> list[dict[str, 
     return [by_name[name] for name in sorted(by_name)]
 
 
+def _definition_first(group: Group) -> tuple[bool, str]:
+    is_definition = group.get("id") == f"metric.{group.get('metric_name')}"
+    return (not is_definition, str(group.get("id")))
+
+
 def semconv_metrics(groups: list[Group], options: Options) -> list[Group]:
-    """Every metric group, sorted by metric name."""
-    metrics = [
-        group
-        for group in groups
-        if group.get("type") == "metric"
-        and _is_kept(group, str(group.get("metric_name", "")), options)
+    """Every metric once, sorted by metric name.
+
+    Refinements (``metric_refinements`` in definition/2 files) resolve to
+    more groups with the same ``metric_name``; the metric's own definition,
+    the group whose id is ``metric.<metric_name>``, is the one kept, else
+    the first by id.
+    """
+    metrics = [group for group in groups if group.get("type") == "metric"]
+    chosen: dict[str, Group] = {}
+    for group in sorted(metrics, key=_definition_first):
+        chosen.setdefault(str(group.get("metric_name", "")), group)
+    return [
+        chosen[name] for name in sorted(chosen) if _is_kept(chosen[name], name, options)
     ]
-    return sorted(metrics, key=lambda group: str(group.get("metric_name", "")))
 
 
 def _group_by_namespace(
