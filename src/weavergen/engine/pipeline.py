@@ -55,7 +55,10 @@ MODELS_ATTR = "weavergen.models"
 class RegistryView(Protocol):
     """What the pipeline reads from a resolved registry."""
 
-    groups: list[dict[str, Any]]
+    @property
+    def groups(self) -> list[dict[str, Any]]:
+        """Every group, in Weaver's resolved form."""
+        ...
 
     def content_hash(self, groups: list[dict[str, Any]]) -> str:
         """A digest of the slice, so cache keys change when the slice does."""
@@ -142,15 +145,20 @@ class Pipeline:
     targets: tuple[str, ...] = TARGETS
     cost_rates: CostRates = field(default_factory=CostRates)
     stats: PipelineStats = field(default_factory=PipelineStats)
+    _failed_templates: set[str] = field(default_factory=set, repr=False)
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         """Check the request, then answer it once per identical flight."""
-        check_request(request, self.targets)
-        groups = select_slice(request, self.registry)
+        groups = self.slice_of(request)
         job = _Job(request, groups, self.registry.content_hash(groups))
         if self.flights is None:
             return self._generate(job)
         return self.flights.do(job.key, lambda: self._generate(job))
+
+    def slice_of(self, request: GenerationRequest) -> list[dict[str, Any]]:
+        """Check the request and return the groups it is about."""
+        check_request(request, self.targets)
+        return select_slice(request, self.registry)
 
     def _generate(self, job: _Job) -> GenerationResult:
         with self.tracer.start_as_current_span(attrs.GENERATION_SPAN) as span:
@@ -175,11 +183,14 @@ class Pipeline:
         request = job.request
         if not self._has_template(job) or request.intent:
             return None
+        if job.scope in self._failed_templates:
+            return None
         started = time.process_time()
         code = self.templates.render(job.groups, request.target, request.pattern)  # type: ignore[union-attr]
         verdict = self._check(job)(code)
         if not _clears(verdict, request.quality_floor):
             self.stats.template_failures += 1
+            self._failed_templates.add(job.scope)
             log.warning("template for %s failed validation", request.describe())
             return None
         cpu_s = time.process_time() - started

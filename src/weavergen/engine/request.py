@@ -39,7 +39,10 @@ Subject = str | tuple[str, ...]
 class SliceSource(Protocol):
     """The part of ``ResolvedRegistry`` a request needs to find its slice."""
 
-    groups: list[dict[str, Any]]
+    @property
+    def groups(self) -> list[dict[str, Any]]:
+        """Every group, in Weaver's resolved form."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
