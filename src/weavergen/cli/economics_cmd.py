@@ -18,6 +18,7 @@ from rich.table import Table
 
 from weavergen.cli.app import app, global_options
 from weavergen.economics.claims import SUPPORTED
+from weavergen.economics.figures import percent, ratio, usd
 from weavergen.economics.ledger import open_ledger
 from weavergen.economics.pricing import load_pricing
 from weavergen.economics.projections import load_assumptions
@@ -92,19 +93,6 @@ def _headline(summary: EconomicsSummary) -> str:
     )
 
 
-def percent(value: float | None) -> str:
-    """A fraction as a whole percent with thousands separators, or a dash."""
-    return "-" if value is None else f"{value * 100:,.0f}%"
-
-
-def usd(value: float | None, places: int = 4) -> str:
-    """Dollars, or a dash when the figure does not exist."""
-    if value is None:
-        return "-"
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{places}f}"
-
-
 def _tier_table(summary: EconomicsSummary) -> Table:
     table = Table(title=f"Pricing tiers ({summary.basis} cost)")
     for column in (
@@ -135,13 +123,9 @@ def _kpi_table(summary: EconomicsSummary) -> Table:
     for column in ("KPI", "value", "basis", "note"):
         table.add_column(column)
     for kpi in summary.kpis:
-        value = usd(kpi.value) if kpi.unit == "usd" else _ratio(kpi.value)
+        value = usd(kpi.value) if kpi.unit == "usd" else ratio(kpi.value)
         table.add_row(kpi.label, value, kpi.basis, kpi.note)
     return table
-
-
-def _ratio(value: float | None) -> str:
-    return "not measured" if value is None else f"{value * 100:.1f}%"
 
 
 def _stress_table(summary: EconomicsSummary) -> Table:

@@ -115,7 +115,8 @@ def load_assumptions(path: Path | None = None) -> Assumptions:
     """The shipped assumptions, or a user's file in the same format."""
     if path is None:
         text = resources.files(__package__).joinpath("scenarios", "projections.yaml")
-        data, source = yaml.safe_load(text.read_text("utf-8")), "<built-in>"
+        data = yaml.safe_load(text.read_text("utf-8"))
+        source = "the built-in scenarios/projections.yaml"
     elif not path.is_file():
         raise ConfigError(f"{path}: no such projections file")
     else:
