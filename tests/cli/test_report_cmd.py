@@ -1,0 +1,295 @@
+"""End-to-end tests for ``weavergen report`` over real span stores."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from weavergen.cli import report_cmd, run_app
+from weavergen.telemetry import SpanStore, StoredSpan, attrs
+
+SECOND_NS = 1_000_000_000
+
+
+def _generation(n: int, duration_s: int, **attributes: object) -> StoredSpan:
+    return StoredSpan(
+        trace_id=f"{n:032x}",
+        span_id=f"{n:016x}",
+        name=attrs.GENERATION_SPAN,
+        start_ns=n * 100 * SECOND_NS,
+        end_ns=(n * 100 + duration_s) * SECOND_NS,
+        attributes=attributes,
+    )
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Path:
+    """A state folder whose store holds four generations of known cost/time."""
+    folder = tmp_path / "state-a"
+    SpanStore(folder / "spans.db").add(
+        [
+            _generation(
+                1,
+                1,
+                **{
+                    attrs.TARGET: "python",
+                    attrs.PATTERN: "attributes",
+                    attrs.TIER: "template",
+                    attrs.COST_USD: 0.001,
+                    attrs.OUTPUT_PATH: "out/a.py",
+                },
+            ),
+            _generation(
+                2,
+                2,
+                **{
+                    attrs.TARGET: "python",
+                    attrs.PATTERN: "metrics",
+                    attrs.TIER: "template",
+                    attrs.COST_USD: 0.002,
+                    attrs.OUTPUT_PATH: "out/b.py",
+                },
+            ),
+            _generation(
+                3,
+                3,
+                **{
+                    attrs.TARGET: "go",
+                    attrs.PATTERN: "metrics",
+                    attrs.TIER: "cloud",
+                    attrs.COST_USD: 0.5,
+                    attrs.SIMULATED: True,
+                    attrs.OUTPUT_PATH: "out/c.go",
+                },
+            ),
+            _generation(
+                4,
+                4,
+                **{
+                    attrs.TARGET: "go",
+                    attrs.PATTERN: "spans",
+                    attrs.TIER: "cache",
+                    attrs.COST_USD: 0.0,
+                    attrs.OUTPUT_PATH: "out/d.go",
+                },
+            ),
+        ]
+    )
+    return folder
+
+
+def test_json_report_has_every_key(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--json prints one object: counts, costs, breakdowns, percentiles, items."""
+    code = run_app(["report", "--json", "--state-dir", str(state)])
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert report["generations"] == 4
+    assert report["total_cost_usd"] == pytest.approx(0.503)
+    assert report["cost_per_generation_usd"] == pytest.approx(0.503 / 4)
+    assert report["by_target"]["go"] == {"generations": 2, "cost_usd": 0.5}
+    assert report["by_pattern"]["metrics"]["generations"] == 2
+    assert set(report["by_tier"]) == {"template", "cloud", "cache"}
+    assert report["duration_p50_s"] == 2.5
+    assert report["duration_p95_s"] == pytest.approx(3.85)
+    assert report["simulated"] is True
+    assert [i["path"] for i in report["items"]] == [
+        "out/a.py",
+        "out/b.py",
+        "out/c.go",
+        "out/d.go",
+    ]
+    assert report["items"][2]["tier"] == "cloud"
+
+
+def test_global_state_dir_option_is_honoured(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """weavergen --state-dir DIR report reads that folder's store."""
+    code = run_app(["--state-dir", str(state), "report", "--json"])
+
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["generations"] == 4
+
+
+def test_state_dir_from_environment(
+    state: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --state-dir, WEAVERGEN_STATE_DIR decides which store is read."""
+    monkeypatch.setenv("WEAVERGEN_STATE_DIR", str(state))
+
+    assert run_app(["report", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["generations"] == 4
+
+
+def test_tables_show_totals_and_breakdowns(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text report has the overview and one table per breakdown."""
+    code = run_app(["report", "--state-dir", str(state)])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    for text in ("By target", "By pattern", "By tier", "$0.50", "2.500 s", "simulated"):
+        assert text in out
+    assert re.search(r"generations\s*│\s*4\s*│", out)
+
+
+def test_empty_state_says_nothing_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A state folder without spans: a plain sentence, exit 0, no file created."""
+    folder = tmp_path / "never-used"
+
+    code = run_app(["report", "--state-dir", str(folder)])
+
+    assert code == 0
+    assert "No generations recorded yet" in capsys.readouterr().out
+    assert not folder.exists()
+
+
+def test_corrupt_store_is_a_message_and_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged spans.db: 'not a readable span store', exit 1, bytes unchanged."""
+    store = tmp_path / "spans.db"
+    store.write_bytes(b"\x00garbage" * 300)
+
+    code = run_app(["report", "--state-dir", str(tmp_path)])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"error: {store} is not a readable WeaverGen span store")
+    assert "Traceback" not in err
+    assert store.read_bytes() == b"\x00garbage" * 300
+
+
+def test_html_without_module_is_a_message(
+    state: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--html when the HTML module is absent: clear error before any output."""
+    monkeypatch.setattr(report_cmd, "HTML_REPORT_MODULE", "weavergen_absent_html")
+
+    code = run_app(
+        ["report", "--state-dir", str(state), "--html", str(tmp_path / "r.html")]
+    )
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: --html needs weavergen_absent_html")
+
+
+def test_html_calls_the_writer_with_the_store(
+    state: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--html passes the span store and the path to write_html_report."""
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "fake_html_report.py").write_text(
+        textwrap.dedent(
+            """
+        def write_html_report(store, path):
+            path.write_text(f"{len(store.generations())} generations")
+        """
+        )
+    )
+    monkeypatch.syspath_prepend(str(plugin))
+    monkeypatch.setattr(report_cmd, "HTML_REPORT_MODULE", "fake_html_report")
+    page = tmp_path / "report.html"
+
+    code = run_app(["report", "--json", "--state-dir", str(state), "--html", str(page)])
+
+    assert code == 0
+    assert page.read_text() == "4 generations"
+    assert f"HTML report written to {page}" in capsys.readouterr().err
+
+
+def test_html_to_unwritable_path_is_a_message(
+    state: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An OSError from the HTML writer becomes 'cannot write HTML report'."""
+    plugin = tmp_path / "plugin"
+    plugin.mkdir()
+    (plugin / "fake_html_oserror.py").write_text(
+        "def write_html_report(store, path):\n    path.write_text('x')\n"
+    )
+    monkeypatch.syspath_prepend(str(plugin))
+    monkeypatch.setattr(report_cmd, "HTML_REPORT_MODULE", "fake_html_oserror")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+
+    code = run_app(
+        [
+            "report",
+            "--json",
+            "--state-dir",
+            str(state),
+            "--html",
+            str(blocker / "r.html"),
+        ]
+    )
+
+    assert code == 1
+    assert "error: cannot write HTML report" in capsys.readouterr().err
+
+
+def test_generate_then_report_in_real_processes(
+    resolver_cases: Path, tmp_path: Path
+) -> None:
+    """Two real processes: generate with the python target, then report --json."""
+    registry = resolver_cases / "registry-test-7-spans" / "registry"
+    script = str(Path(sys.executable).with_name("weavergen"))
+    state = tmp_path / "st"
+
+    generated = subprocess.run(
+        [
+            script,
+            "--state-dir",
+            str(state),
+            "registry",
+            "generate",
+            "-r",
+            str(registry),
+            "python",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    reported = subprocess.run(
+        [script, "report", "--json", "--state-dir", str(state)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert generated.returncode == 0, generated.stderr
+    assert reported.returncode == 0, reported.stderr
+    report = json.loads(reported.stdout)
+    written = sorted(str(p) for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert sorted(i["path"] for i in report["items"]) == written
+    assert set(report["by_target"]) == {"python"}
+    assert report["by_tier"]["template"]["generations"] == len(written)
+    assert report["total_cost_usd"] > 0
+    assert report["simulated"] is False
