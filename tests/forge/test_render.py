@@ -42,7 +42,9 @@ def each_target(tmp_path: Path) -> Path:
         tmp_path / "each",
         EACH_CONFIG,
         {
-            "ns.j2": "{% for a in ctx.attributes %}{{ a.name | pascal_case }}\n{% endfor %}",
+            "ns.j2": (
+                "{% for a in ctx.attributes %}{{ a.name | pascal_case }}\n{% endfor %}"
+            ),
             "all.j2": "{% for m in ctx %}{{ m.metric_name }}\n{% endfor %}",
         },
     )
@@ -120,7 +122,7 @@ def test_undefined_filter_parameter_is_reported(
         "    filter: 'semconv_attributes({\"exclude_root_namespace\": $nope})'\n",
         {"t.j2": "x"},
     )
-    with pytest.raises(TemplateError, match="undefined parameter.*nope"):
+    with pytest.raises(TemplateError, match=r"undefined parameter.*nope"):
         render_target(small_registry, load_target(root), tmp_path / "out")
 
 
@@ -154,8 +156,8 @@ def test_markdown_target_lists_attributes_per_namespace(
     assert sorted(by_name) == ["README.md", "http.md", "k8s.md"]
     http = by_name["http.md"]
     assert (
-        "| `http.old` | string | The http.old. |  | Deprecated: Replaced by `http.new`. |"
-        in http
+        "| `http.old` | string | The http.old. |  | "
+        "Deprecated: Replaced by `http.new`. |" in http
     )
     assert (
         "| `http.request.method` | enum | The http.request.method. |  | Stable |"

@@ -1,0 +1,79 @@
+"""write_rendered never writes outside the output folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from weavergen.errors import OutputEscape
+from weavergen.forge.output import contained_path, write_rendered
+from weavergen.forge.render import RenderedFile
+
+
+def rendered(path: Path, text: str = "x") -> RenderedFile:
+    """A rendered file at ``path``."""
+    return RenderedFile(path=path, text=text, pattern="attributes", group_ids=[])
+
+
+def test_files_are_written_with_parents(tmp_path: Path) -> None:
+    """Nested paths are created and the written paths returned."""
+    out = tmp_path / "out"
+    written = write_rendered([rendered(out / "a/b.py", "text\n")], out)
+    assert written == [(out / "a/b.py").resolve()]
+    assert (out / "a/b.py").read_text(encoding="utf-8") == "text\n"
+
+
+@pytest.mark.parametrize("name", ["../x.py", "a/../../x.py", "../out-sibling/x.py"])
+def test_parent_directory_escape_is_refused(tmp_path: Path, name: str) -> None:
+    """``..`` segments that climb out of the folder raise OutputEscape."""
+    out = tmp_path / "out"
+    with pytest.raises(OutputEscape, match="outside"):
+        write_rendered([rendered(Path(name))], out)
+    assert not (tmp_path / "x.py").exists()
+
+
+def test_absolute_path_elsewhere_is_refused(tmp_path: Path) -> None:
+    """An absolute path outside the folder raises OutputEscape."""
+    with pytest.raises(OutputEscape):
+        write_rendered([rendered(tmp_path / "elsewhere.py")], tmp_path / "out")
+    assert not (tmp_path / "elsewhere.py").exists()
+
+
+def test_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    """A symlinked subfolder pointing outside cannot be written through."""
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    os.symlink(outside, out / "link")
+    with pytest.raises(OutputEscape):
+        write_rendered([rendered(out / "link/evil.py")], out)
+    assert list(outside.iterdir()) == []
+
+
+def test_symlinked_file_pointing_outside_is_refused(tmp_path: Path) -> None:
+    """Overwriting a symlink whose target is outside is refused."""
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    os.symlink(victim, out / "file.py")
+    with pytest.raises(OutputEscape):
+        write_rendered([rendered(out / "file.py", "overwritten")], out)
+    assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_nothing_is_written_when_any_path_escapes(tmp_path: Path) -> None:
+    """Paths are all checked first, so a bad one leaves the folder empty."""
+    out = tmp_path / "out"
+    files = [rendered(out / "good.py"), rendered(Path("../bad.py"))]
+    with pytest.raises(OutputEscape):
+        write_rendered(files, out)
+    assert list(out.iterdir()) == []
+
+
+def test_output_folder_itself_is_not_a_file(tmp_path: Path) -> None:
+    """The folder itself is not a valid file destination."""
+    with pytest.raises(OutputEscape):
+        contained_path(tmp_path, tmp_path)
