@@ -110,7 +110,12 @@ class ScriptedModel:
         text = (prompt.reference or "") if answer == "REF" else answer
         usage = Usage(100, 50)
         return Completion(
-            self.name, "fake", text, usage, self.price.cost_usd(usage), 0.1,
+            self.name,
+            "fake",
+            text,
+            usage,
+            self.price.cost_usd(usage),
+            0.1,
             self.simulated,
         )
 

@@ -56,5 +56,7 @@ def test_slice_shape_counts_distinct_attributes_and_enum_members() -> None:
 def test_same_input_gives_same_score() -> None:
     """The score is a pure function of its inputs."""
     shape = SliceShape(17, 4, 2)
-    scores = {complexity("spans", shape, has_template=False, intent="a b") for _ in range(5)}
+    scores = {
+        complexity("spans", shape, has_template=False, intent="a b") for _ in range(5)
+    }
     assert len(scores) == 1

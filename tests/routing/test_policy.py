@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from weavergen.engine.request import GenerationRequest
-from weavergen.routing import DEFAULT_ROUTING, Band, RouteContext, RoutingConfig, RulePolicy
+from weavergen.routing import (
+    DEFAULT_ROUTING,
+    Band,
+    RouteContext,
+    RoutingConfig,
+    RulePolicy,
+)
 
 PRICES = {
     "qwen3_local": 0.5,  # nominally dear, but local models always go first
@@ -37,7 +43,12 @@ def test_middle_band_tries_its_own_models_before_escalating() -> None:
 def test_hardest_band_votes_with_four_models() -> None:
     """At 0.95 the plan is a consensus of local, haiku, mini and sonnet."""
     plan = plan_for(0.95)
-    assert plan.consensus == ("qwen3_local", "claude_haiku", "gpt4_mini", "claude_sonnet")
+    assert plan.consensus == (
+        "qwen3_local",
+        "claude_haiku",
+        "gpt4_mini",
+        "claude_sonnet",
+    )
     assert plan.max_tier == "consensus"
 
 

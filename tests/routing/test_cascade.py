@@ -1,0 +1,107 @@
+"""Tests for the cascade: order, stop reasons, spans and fence stripping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from weavergen.errors import ProviderUnavailable
+from weavergen.models.chat import Completion, Prompt
+from weavergen.models.pricing import ModelPrice, Usage
+from weavergen.routing.cascade import (
+    CascadeLimits,
+    ModelCaller,
+    run_cascade,
+    strip_fences,
+)
+
+GOOD = "CONST = 1\n"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    score: float
+    passed: bool
+    confidence: float = 1.0
+    facts: object = None
+
+
+class Model:
+    def __init__(self, name: str, text: str | None, price: float = 1.0) -> None:
+        self.name, self.text, self.tier, self.simulated = name, text, "cloud", True
+        self.price = ModelPrice(price, price)
+        self.calls = 0
+
+    def complete(self, prompt: Prompt) -> Completion:
+        self.calls += 1
+        if self.text is None:
+            raise ProviderUnavailable("down")
+        usage = Usage(1000, 500)
+        return Completion(
+            self.name, "fake", self.text, usage, self.price.cost_usd(usage), 0.2, True
+        )
+
+
+def check(code: str) -> Verdict:
+    return Verdict(1.0 if code == GOOD else 0.0, code == GOOD)
+
+
+def cascade(models: list[Model], budget: float | None = None, tracer=None):  # type: ignore[no-untyped-def]
+    from opentelemetry.trace import NoOpTracer
+
+    caller = ModelCaller({m.name: m for m in models}, tracer or NoOpTracer())
+    limits = CascadeLimits(0.95, budget, output=500)
+    return run_cascade(
+        [m.name for m in models],
+        caller,
+        lambda _: Prompt("s", "u" * 4000),
+        check,
+        limits,
+    )
+
+
+def test_first_passing_model_stops_the_cascade() -> None:
+    """The model after a passing one is never called."""
+    models = [Model("a", "bad"), Model("b", GOOD), Model("c", GOOD)]
+    outcome = cascade(models)
+    assert (outcome.winner.model, outcome.stopped_by) == ("b", "quality_floor")  # type: ignore[union-attr]
+    assert models[2].calls == 0
+
+
+def test_estimated_cost_over_budget_stops_before_calling() -> None:
+    """A call whose estimate would pass the cap is not made."""
+    models = [Model("a", "bad", price=1.0), Model("b", GOOD, price=100.0)]
+    outcome = cascade(models, budget=0.01)
+    assert outcome.stopped_by == "budget"
+    assert (models[0].calls, models[1].calls) == (1, 0)
+
+
+def test_model_calls_are_gen_ai_spans_with_usage_and_cost() -> None:
+    """Each call records model, provider, tokens, cost and the simulated flag."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    cascade([Model("a", GOOD)], tracer=provider.get_tracer("t"))
+    (span,) = exporter.get_finished_spans()
+    assert span.name == "gen_ai.chat"
+    assert span.attributes is not None
+    assert span.attributes["gen_ai.request.model"] == "a"
+    assert span.attributes["gen_ai.usage.input_tokens"] == 1000
+    assert span.attributes["gen_ai.usage.output_tokens"] == 500
+    assert span.attributes["weavergen.cost_usd"] == 0.0015
+    assert span.attributes["weavergen.simulated"] is True
+
+
+def test_provider_failure_is_recorded_and_skipped() -> None:
+    """A down provider is a failed attempt; the cascade goes on."""
+    outcome = cascade([Model("a", None), Model("b", GOOD)])
+    assert [a.error is not None for a in outcome.attempts] == [True, False]
+
+
+def test_fence_around_the_whole_answer_is_removed() -> None:
+    """A Markdown-fenced answer becomes its inner code."""
+    assert strip_fences("```python\nX = 1\n```") == "X = 1\n"
+    assert strip_fences("X = 1\n") == "X = 1\n"
