@@ -1,0 +1,195 @@
+"""The one naming convention per target that facts and ground truth share.
+
+A correct artifact must declare each attribute key, enum member and metric
+under a predictable name, or validation could not tell a missing constant from
+a renamed one. One convention per target (``X`` is the metric's words):
+
+- python: attribute ``HTTP_REQUEST_METHOD``; member
+  ``HttpRequestMethodValues.GET`` (an ``Enum`` class); metric ``METRIC_X``,
+  ``METRIC_X_UNIT``, ``METRIC_X_INSTRUMENT``.
+- java: as python, inside one top-level class whose name is free; members in
+  a nested ``static final class HttpRequestMethodValues``.
+- rust: attribute ``HTTP_REQUEST_METHOD``; member
+  ``http_request_method::GET`` (a module); metrics as python.
+- typescript, javascript: attribute ``ATTR_HTTP_REQUEST_METHOD``; member
+  ``HTTP_REQUEST_METHOD_VALUE_GET``; metrics as python.
+- go: attribute ``HttpRequestMethodKey``; member ``HttpRequestMethodGet``;
+  metric ``XName``, ``XUnit``, ``XInstrument``.
+
+Names are built from the key's words (split on anything not a letter or
+digit); a name already taken in the same scope gets ``_2``, ``_3``... so two
+keys that spell the same words never collide. Markdown names are the keys
+themselves (see :mod:`weavergen.engine.facts`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from weavergen.engine.slices import Attribute, Member, Metric, SliceView
+from weavergen.errors import RequestError
+
+CODE_TARGETS = ("python", "go", "java", "typescript", "javascript", "rust")
+TARGETS = (*CODE_TARGETS, "markdown")
+ALIASES = {
+    "py": "python",
+    "golang": "go",
+    "ts": "typescript",
+    "js": "javascript",
+    "rs": "rust",
+    "md": "markdown",
+    "docs": "markdown",
+}
+NESTED_MEMBERS = frozenset({"python", "java", "rust"})
+RUST_KEYWORDS = frozenset(
+    "as async await break const continue crate dyn else enum extern false fn for "
+    "if impl in let loop match mod move mut pub ref return self static struct "
+    "super trait true type unsafe use where while abstract become box do final "
+    "macro override priv try typeof unsized virtual yield gen".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedMember:
+    """An enum member with the name it is declared under (qualified by dots)."""
+
+    member: Member
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NamedAttribute:
+    """An attribute with its constant's name and its members' names."""
+
+    attribute: Attribute
+    name: str
+    container: str | None
+    members: tuple[NamedMember, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedMetric:
+    """A metric with the names of its name, unit and instrument constants."""
+
+    metric: Metric
+    name: str
+    unit_name: str
+    instrument_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NamePlan:
+    """Every declaration a correct artifact makes for one target and slice."""
+
+    target: str
+    attributes: tuple[NamedAttribute, ...]
+    metrics: tuple[NamedMetric, ...]
+
+
+def canonical_target(target: str) -> str:
+    """Map aliases (``py``, ``ts``...) to the target names used here."""
+    name = target.strip().lower()
+    return ALIASES.get(name, name)
+
+
+def words(text: str) -> list[str]:
+    """Split a key or member id into the words names are made of."""
+    return [part for part in re.split(r"[^A-Za-z0-9]+", text) if part]
+
+
+def upper_snake(text: str) -> str:
+    """``http.request.method`` -> ``HTTP_REQUEST_METHOD``."""
+    return _lead(("_".join(words(text))).upper() or "EMPTY", "V_")
+
+
+def snake(text: str) -> str:
+    """``http.request.method`` -> ``http_request_method``."""
+    name = _lead(("_".join(words(text))).lower() or "empty", "v_")
+    return f"{name}_" if name in RUST_KEYWORDS else name
+
+
+def pascal(text: str) -> str:
+    """``http.request.method`` -> ``HttpRequestMethod``."""
+    joined = "".join(word[:1].upper() + word[1:].lower() for word in words(text))
+    return _lead(joined or "Empty", "V")
+
+
+def _lead(name: str, prefix: str) -> str:
+    return prefix + name if name[0].isdigit() else name
+
+
+class _Scope:
+    """Hands out names, suffixing any already taken in this scope."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def claim(self, wanted: str) -> str:
+        name, count = wanted, 1
+        while name in self._taken:
+            count += 1
+            name = f"{wanted}_{count}"
+        self._taken.add(name)
+        return name
+
+
+def plan_names(view: SliceView, target: str) -> NamePlan:
+    """Name every attribute, member and metric of a slice for a code target."""
+    target = canonical_target(target)
+    if target not in CODE_TARGETS:
+        raise RequestError(
+            f"no naming convention for target {target!r}; expected one of "
+            + ", ".join(CODE_TARGETS)
+        )
+    scope = _Scope()
+    attributes = tuple(_name_attribute(a, target, scope) for a in view.attributes)
+    metrics = tuple(_name_metric(m, target, scope) for m in view.metrics)
+    return NamePlan(target=target, attributes=attributes, metrics=metrics)
+
+
+def _name_attribute(attribute: Attribute, target: str, scope: _Scope) -> NamedAttribute:
+    key = attribute.key
+    if target == "go":
+        name = scope.claim(pascal(key) + "Key")
+    elif target in ("typescript", "javascript"):
+        name = scope.claim("ATTR_" + upper_snake(key))
+    else:
+        name = scope.claim(upper_snake(key))
+    container = None
+    if attribute.members and target in NESTED_MEMBERS:
+        wanted = snake(key) if target == "rust" else pascal(key) + "Values"
+        container = scope.claim(wanted)
+    members = _name_members(attribute, target, container, scope)
+    return NamedAttribute(attribute, name, container, members)
+
+
+def _name_members(
+    attribute: Attribute, target: str, container: str | None, scope: _Scope
+) -> tuple[NamedMember, ...]:
+    if container is not None:
+        inner = _Scope()
+        return tuple(
+            NamedMember(m, f"{container}.{inner.claim(upper_snake(m.id))}")
+            for m in attribute.members
+        )
+    if target == "go":
+        return tuple(
+            NamedMember(m, scope.claim(pascal(attribute.key) + pascal(m.id)))
+            for m in attribute.members
+        )
+    stem = upper_snake(attribute.key) + "_VALUE_"
+    return tuple(
+        NamedMember(m, scope.claim(stem + upper_snake(m.id))) for m in attribute.members
+    )
+
+
+def _name_metric(metric: Metric, target: str, scope: _Scope) -> NamedMetric:
+    if target == "go":
+        stem = pascal(metric.name)
+        names = (stem + "Name", stem + "Unit", stem + "Instrument")
+    else:
+        stem = "METRIC_" + upper_snake(metric.name)
+        names = (stem, stem + "_UNIT", stem + "_INSTRUMENT")
+    name, unit_name, instrument_name = (scope.claim(n) for n in names)
+    return NamedMetric(metric, name, unit_name, instrument_name)

@@ -1,0 +1,154 @@
+"""Read what validation needs out of resolved registry groups.
+
+Validation, ground-truth rendering and the cache all look at the same few
+things in a slice: its attributes (deduplicated by key, since one key appears
+in many groups), their enum members, its metrics, and a content hash that
+says whether two slices are the same. They are read here once, in one
+deterministic order, so every consumer agrees on them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from weavergen.errors import RequestError
+
+Scalar = str | int | float | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One enum member of an attribute: its id and its value."""
+
+    id: str
+    value: Scalar
+    brief: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """One attribute of a slice, by key; ``members`` is empty unless an enum."""
+
+    key: str
+    type_label: str
+    brief: str = ""
+    members: tuple[Member, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """One metric group of a slice: name, unit and instrument."""
+
+    name: str
+    instrument: str
+    unit: str | None
+    brief: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SliceView:
+    """The attributes (sorted by key) and metrics (sorted by name) of a slice."""
+
+    attributes: tuple[Attribute, ...]
+    metrics: tuple[Metric, ...]
+    group_ids: tuple[str, ...]
+
+
+def slice_hash(groups: Sequence[Mapping[str, Any]]) -> str:
+    """Hash a slice's content so equal slices share cache and memo entries."""
+    text = json.dumps(list(groups), sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def read_slice(groups: Sequence[Mapping[str, Any]]) -> SliceView:
+    """Collect the attributes and metrics of resolved groups, deduplicated."""
+    attributes: dict[str, Attribute] = {}
+    metrics: dict[str, Metric] = {}
+    group_ids: list[str] = []
+    for index, group in enumerate(groups):
+        group_id = _group_id(group, index)
+        group_ids.append(group_id)
+        for attribute in _group_attributes(group, group_id):
+            attributes.setdefault(attribute.key, attribute)
+        metric = _group_metric(group, group_id)
+        if metric is not None:
+            metrics.setdefault(metric.name, metric)
+    return SliceView(
+        attributes=tuple(attributes[key] for key in sorted(attributes)),
+        metrics=tuple(metrics[name] for name in sorted(metrics)),
+        group_ids=tuple(group_ids),
+    )
+
+
+def _group_id(group: Mapping[str, Any], index: int) -> str:
+    if not isinstance(group, Mapping):
+        raise RequestError(
+            f"group #{index} is a {type(group).__name__}; expected a resolved "
+            "group dict"
+        )
+    return str(group.get("id", f"#{index}"))
+
+
+def _group_attributes(group: Mapping[str, Any], group_id: str) -> list[Attribute]:
+    raw = group.get("attributes") or []
+    if not isinstance(raw, list):
+        raise RequestError(f"group {group_id}: 'attributes' must be a list")
+    return [_read_attribute(item, group_id, pos) for pos, item in enumerate(raw)]
+
+
+def _read_attribute(item: Any, group_id: str, pos: int) -> Attribute:
+    if not isinstance(item, Mapping) or not isinstance(item.get("name"), str):
+        raise RequestError(
+            f"group {group_id}: attribute #{pos} is {item!r:.60}; expected an "
+            "inline attribute dict with a 'name' (Weaver's resolved form)"
+        )
+    key = item["name"]
+    kind = item.get("type", "string")
+    brief = _one_line(item.get("brief"))
+    if isinstance(kind, Mapping):
+        members = _read_members(kind.get("members"), group_id, key)
+        return Attribute(key=key, type_label="enum", brief=brief, members=members)
+    return Attribute(key=key, type_label=str(kind), brief=brief)
+
+
+def _read_members(raw: Any, group_id: str, key: str) -> tuple[Member, ...]:
+    if not isinstance(raw, list):
+        raise RequestError(
+            f"group {group_id}: enum attribute {key} has no 'members' list"
+        )
+    members = []
+    for pos, item in enumerate(raw):
+        if not isinstance(item, Mapping) or "value" not in item:
+            raise RequestError(
+                f"group {group_id}: member #{pos} of {key} needs 'id' and 'value'"
+            )
+        value = item["value"]
+        if not isinstance(value, str | int | float):
+            value = str(value)
+        member_id = str(item.get("id", value))
+        members.append(Member(member_id, value, _one_line(item.get("brief"))))
+    return tuple(members)
+
+
+def _group_metric(group: Mapping[str, Any], group_id: str) -> Metric | None:
+    name = group.get("metric_name")
+    if group.get("type") != "metric" or not name:
+        return None
+    instrument = group.get("instrument")
+    if not isinstance(instrument, str):
+        raise RequestError(f"group {group_id}: metric {name} has no 'instrument'")
+    unit = group.get("unit")
+    return Metric(
+        name=str(name),
+        instrument=instrument,
+        unit=None if unit is None else str(unit),
+        brief=_one_line(group.get("brief")),
+    )
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text or "").split())
