@@ -1,0 +1,60 @@
+"""Tests for the inline SVG charts."""
+
+from __future__ import annotations
+
+import re
+
+from weavergen.economics.charts import (
+    Bar,
+    bar_chart,
+    line_chart,
+    scale_for,
+    waterfall_chart,
+)
+
+
+def _rects(svg: str) -> list[tuple[float, float]]:
+    """(y, height) of every bar rectangle."""
+    found = re.findall(
+        r'class="bar" x="[\d.]+" y="([\d.]+)" width="[\d.]+" '
+        r'height="([\d.]+)"',
+        svg,
+    )
+    return [(float(y), float(h)) for y, h in found]
+
+
+def test_negative_bars_hang_below_the_zero_line() -> None:
+    """A negative value's bar starts at zero and grows downwards."""
+    svg = bar_chart("m", "t", [Bar("up", 1.0), Bar("down", -1.0)], str)
+    zero = scale_for([1.0, -1.0]).y(0.0)
+    (up_y, up_h), (down_y, down_h) = _rects(svg)
+    assert abs(up_y + up_h - zero) < 0.11
+    assert abs(down_y - zero) < 0.11
+    assert abs(up_h - down_h) < 0.11
+
+
+def test_waterfall_steps_start_where_the_previous_ended() -> None:
+    """Each step's bar spans from the running total before it to after it."""
+    columns = [Bar("start", 10.0), Bar("cut", -6.0), Bar("end", 4.0)]
+    svg = waterfall_chart("w", "t", columns, str)
+    scale = scale_for([10.0, 4.0, 4.0])
+    _, (cut_y, cut_h), (end_y, _) = _rects(svg)
+    assert abs(cut_y - scale.y(10.0)) < 0.11
+    assert abs(cut_y + cut_h - scale.y(4.0)) < 0.11
+    assert abs(end_y - scale.y(4.0)) < 0.11
+
+
+def test_charts_escape_labels_and_carry_their_kind() -> None:
+    """Labels are escaped and each SVG says which chart it is."""
+    svg = line_chart("days", "<t>", [Bar("a&b", 1.0), Bar("c", 2.0)], str)
+    assert 'data-chart="days"' in svg
+    assert "a&amp;b" in svg
+    assert "<title>&lt;t&gt;</title>" in svg
+    assert svg.count("<circle") == 2
+
+
+def test_empty_chart_says_nothing_was_measured() -> None:
+    """No bars gives a frame with a message instead of an error."""
+    svg = bar_chart("mix", "t", [], str)
+    assert "no generations measured yet" in svg
+    assert "<rect" not in svg

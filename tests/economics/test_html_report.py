@@ -1,0 +1,98 @@
+"""Tests for the HTML report, including a render in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from weavergen.economics.html_report import render_html, write_html_report
+from weavergen.economics.ledger import Ledger
+from weavergen.economics.pricing import load_pricing
+from weavergen.economics.projections import load_assumptions
+from weavergen.economics.summary import build_summary
+
+CHARTS = {
+    "waterfall",
+    "tier-mix",
+    "cost-over-time",
+    "margin-per-tier",
+    "scenario-comparison",
+}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _chromium(page: Path, tmp: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    argv = [
+        CHROMIUM or "chromium",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp / 'profile'}",
+        "--window-size=1280,2000",
+        *extra,
+        page.resolve().as_uri(),
+    ]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=True)
+
+
+@pytest.fixture
+def page(state_dir: Path, tmp_path: Path) -> Path:
+    """The report of the simulated workload."""
+    return write_html_report(state_dir, tmp_path / "out" / "economics.html")
+
+
+def test_page_has_every_chart_and_needs_no_network(page: Path) -> None:
+    """Five charts inline; no script, stylesheet or image is fetched."""
+    html = page.read_text()
+    assert set(re.findall(r'data-chart="([\w-]+)"', html)) == CHARTS
+    assert "<script" not in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_simulated_spans_get_a_banner(page: Path) -> None:
+    """Spans from the simulated fleet are labelled SIMULATED."""
+    assert 'id="simulated"' in page.read_text()
+
+
+def test_estimated_page_has_no_banner_and_flags_claims() -> None:
+    """From a structure alone: no SIMULATED banner, claims still checked."""
+    summary = build_summary(load_pricing(), Ledger(()), load_assumptions())
+    html = render_html(summary)
+    assert 'id="simulated"' not in html
+    assert "3 of 11 not supported as stated" in html
+    assert html.count("data-status='not supported'") == 1
+    assert "ASSUMPTIONS" in html
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+)
+def test_page_renders_charts_in_headless_chromium(page: Path, tmp_path: Path) -> None:
+    """After layout the DOM still holds the five SVG charts and their bars."""
+    dom = _chromium(page, tmp_path, "--dump-dom").stdout
+    assert set(re.findall(r'data-chart="([\w-]+)"', dom)) == CHARTS
+    assert len(re.findall(r'<rect class="bar"', dom)) >= 20
+    assert "SIMULATED" in dom
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)"
+)
+def test_page_screenshot_is_a_full_png(page: Path, tmp_path: Path) -> None:
+    """Chromium writes a 1280x2000 PNG screenshot of the page."""
+    shot = tmp_path / "economics.png"
+    _chromium(page, tmp_path, f"--screenshot={shot}")
+    header = shot.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(header[16:20], "big") == 1280
+    assert int.from_bytes(header[20:24], "big") == 2000
+    # A blank page compresses to a few kilobytes; charts and tables do not.
+    assert shot.stat().st_size > 50_000
