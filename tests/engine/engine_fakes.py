@@ -13,6 +13,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from opentelemetry.trace import NoOpTracer
+
 from weavergen.engine.pipeline import CachedAnswer, Pipeline
 from weavergen.errors import ProviderUnavailable
 from weavergen.models.chat import Completion, Prompt, Tier
@@ -170,8 +172,6 @@ def _jaccard(left: str, right: str) -> float:
 
 def make_pipeline(models: list[ScriptedModel], **parts: Any) -> Pipeline:
     """A pipeline over the fake registry with the default rule policy."""
-    from opentelemetry.trace import NoOpTracer
-
     return Pipeline(
         registry=FakeRegistry(),
         models={model.name: model for model in models},

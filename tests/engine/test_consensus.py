@@ -39,7 +39,8 @@ def ballot(code: str) -> Attempt:
 def test_three_of_four_agreeing_and_passing_win() -> None:
     """A 3-1 split for the correct answer serves it with agreement 0.75."""
     result = vote({"a": ["REF"], "b": ["REF"], "c": ["junk"], "d": ["REF"]})
-    assert result.winner is not None and result.winner.code == REF
+    assert result.winner is not None
+    assert result.winner.code == REF
     assert result.agreement == 0.75
 
 
@@ -50,7 +51,8 @@ def test_even_split_calls_a_reserve_to_break_the_tie() -> None:
         reserves=("e",),
     )
     assert [b.model for b in result.attempts] == ["a", "b", "c", "d", "e"]
-    assert result.winner is not None and result.agreement == 0.6
+    assert result.winner is not None
+    assert result.agreement == 0.6
 
 
 def test_majority_for_a_wrong_answer_serves_nothing() -> None:

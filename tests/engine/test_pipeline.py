@@ -59,7 +59,8 @@ def test_nothing_passing_is_never_served() -> None:
 def test_provider_error_counts_as_a_failed_attempt() -> None:
     """A model that is down is skipped and the next one answers."""
     result = make_pipeline(fleet(["DOWN"], ["REF"])).generate(GO)
-    assert result.served and result.calls[0].passed is False
+    assert result.served
+    assert result.calls[0].passed is False
 
 
 def test_budget_stops_the_cascade_and_says_so() -> None:

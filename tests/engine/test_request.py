@@ -38,7 +38,7 @@ def test_negative_budget_is_refused() -> None:
 def test_unknown_group_suggests_close_matches() -> None:
     """An unknown group id is rejected with the nearest real id."""
     request = GenerationRequest("python", "attributes", ("registry.htp",))
-    with pytest.raises(RequestError, match="did you mean registry.http"):
+    with pytest.raises(RequestError, match=r"did you mean registry\.http"):
         select_slice(request, FakeRegistry())
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import NoOpTracer
 
 from weavergen.errors import ProviderUnavailable
 from weavergen.models.chat import Completion, Prompt
@@ -50,8 +51,6 @@ def check(code: str) -> Verdict:
 
 
 def cascade(models: list[Model], budget: float | None = None, tracer=None):  # type: ignore[no-untyped-def]
-    from opentelemetry.trace import NoOpTracer
-
     caller = ModelCaller({m.name: m for m in models}, tracer or NoOpTracer())
     limits = CascadeLimits(0.95, budget, output=500)
     return run_cascade(

@@ -26,7 +26,8 @@ def test_bands_are_read_in_order(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         '[routing]\nescalate = false\n[[routing.bands]]\nbelow = 0.5\nmodels = ["a"]\n'
-        '[[routing.bands]]\nbelow = 1.01\nmodels = ["b"]\nconsensus = ["a", "b", "c"]\n',
+        '[[routing.bands]]\nbelow = 1.01\nmodels = ["b"]\n'
+        'consensus = ["a", "b", "c"]\n',
     )
     config = load_routing_config(path)
     assert [b.below for b in config.bands] == [0.5, 1.01]
@@ -55,5 +56,5 @@ def test_band_without_models_is_refused(tmp_path: Path) -> None:
 def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     """Unparseable TOML is reported with its path."""
     path = write(tmp_path, "[routing\n")
-    with pytest.raises(ConfigError, match="weavergen.toml"):
+    with pytest.raises(ConfigError, match=r"weavergen\.toml"):
         load_routing_config(path)
