@@ -1,0 +1,81 @@
+"""The built-in python target's rules, on a registry small enough to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from weavergen.forge.render import render_target
+from weavergen.forge.target import load_target
+
+
+@pytest.fixture
+def modules(small_registry: dict[str, Any], tmp_path: Path) -> dict[str, str]:
+    """The python target over the small registry, by relative path."""
+    files = render_target(small_registry, load_target("python"), tmp_path)
+    return {f.path.relative_to(tmp_path).as_posix(): f.text for f in files}
+
+
+def test_stable_and_incubating_modules_are_split(modules: dict[str, str]) -> None:
+    """Stable attributes get attributes/; everything gets _incubating/."""
+    assert sorted(modules) == [
+        "_incubating/attributes/http_attributes.py",
+        "_incubating/attributes/k8s_attributes.py",
+        "_incubating/metrics/k8s_metrics.py",
+        "attributes/http_attributes.py",
+        "metrics/k8s_metrics.py",
+    ]
+
+
+def test_stable_module_keeps_only_stable_members(modules: dict[str, str]) -> None:
+    """The stable enum drops development members; template types get _TEMPLATE."""
+    stable = modules["attributes/http_attributes.py"]
+    assert 'HTTP_REQUEST_HEADER_TEMPLATE: Final = "http.request.header"' in stable
+    assert 'GET = "GET"\n    """get value."""' in stable
+    assert "QUERY" not in stable
+    assert "http.old" not in stable
+    assert "typing_extensions" not in stable
+
+
+def test_incubating_module_points_stable_entries_to_stable_module(
+    modules: dict[str, str],
+) -> None:
+    """Stable attributes in _incubating are marked deprecated in favour of stable."""
+    incubating = modules["_incubating/attributes/http_attributes.py"]
+    stable_ref = "opentelemetry.semconv.attributes.http_attributes"
+    assert (
+        f"Deprecated in favor of stable :py:const:`{stable_ref}.HTTP_REQUEST_METHOD`."
+        in (incubating)
+    )
+    assert (
+        f'@deprecated(\n    "Deprecated in favor of stable :py:const:`{stable_ref}'
+        in incubating
+    )
+    assert 'QUERY = "QUERY"\n    """QUERY method."""' in incubating
+    assert (
+        'HTTP_OLD: Final = "http.old"\n"""\nDeprecated: Replaced by `http.new`.\n"""'
+        in (incubating)
+    )
+
+
+def test_metric_modules_have_constants_and_factories(modules: dict[str, str]) -> None:
+    """Stable metric modules hold constants; incubating ones add create_* factories."""
+    stable = modules["metrics/k8s_metrics.py"]
+    assert 'K8S_POD_COUNT: Final = "k8s.pod.count"' in stable
+    assert "Number of pods\nInstrument: gauge\nUnit: {pod}" in stable
+    assert "def create_" not in stable
+    incubating = modules["_incubating/metrics/k8s_metrics.py"]
+    assert "def create_k8s_job_duration(meter: Meter) -> Histogram:" in incubating
+    assert 'description="Duration of jobs.",' in incubating
+    assert "callbacks: Sequence[CallbackT] | None" in incubating
+    assert "from opentelemetry.metrics import CallbackOptions, Histogram, Meter" in (
+        incubating
+    )
+
+
+def test_rendered_modules_compile(modules: dict[str, str]) -> None:
+    """Every module is valid Python."""
+    for name, text in modules.items():
+        compile(text, name, "exec")
