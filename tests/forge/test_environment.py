@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from weavergen.errors import TemplateError
-from weavergen.forge.environment import build_environment, render_file, render_string
+from weavergen.forge.environment import (
+    build_environment,
+    environment_for,
+    render_file,
+    render_string,
+)
 from weavergen.forge.target import load_target
 
 
@@ -103,3 +108,10 @@ def test_render_string_reports_its_label(tmp_path: Path) -> None:
     env = build_environment(load_target(target_with(tmp_path, "x")))
     with pytest.raises(TemplateError, match=r"t\.j2 file_name:1: "):
         render_string(env, "{{ ctx.missing.x }}", "t.j2 file_name", {"ctx": {}})
+
+
+def test_environment_is_built_once_per_target(tmp_path: Path) -> None:
+    """Rendering again reuses the environment, so templates compile once."""
+    target = load_target(target_with(tmp_path, "x"))
+    assert environment_for(target) is environment_for(target)
+    assert environment_for(load_target(target.root)) is not environment_for(target)

@@ -111,3 +111,11 @@ def test_small_text_filters() -> None:
     assert map_text("string", "py") == "str"
     assert map_text("any", "py") == "any"
     assert map_text("any", "py", "object") == "object"
+
+
+def test_comment_wraps_list_items_under_their_text() -> None:
+    """A wrapped bullet continues aligned with its text, code blocks untouched."""
+    text = "- one two three\n```\nlong code line here\n```"
+    assert comment(text, line_length=9) == (
+        "- one two\n  three\n```\nlong code line here\n```"
+    )

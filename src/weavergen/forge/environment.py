@@ -23,7 +23,9 @@ from weavergen.forge.filters import (
 )
 from weavergen.forge.target import Target
 
-_ENVIRONMENTS: dict[tuple[Path, int], SandboxedEnvironment] = {}
+# Keyed by id(target); the target is kept alongside so its id cannot be
+# reused by another object while the entry lives.
+_ENVIRONMENTS: dict[int, tuple[Target, SandboxedEnvironment]] = {}
 _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", "<template>")
 # A filter fed the wrong kind of value fails with one of these; the user
 # must see the template line, not a Python traceback.
@@ -53,10 +55,11 @@ class LenientStrictUndefined(jinja2.StrictUndefined):
 
 def environment_for(target: Target) -> SandboxedEnvironment:
     """The target's environment, built on first use and then reused."""
-    key = (target.root, id(target))
-    if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[key] = build_environment(target)
-    return _ENVIRONMENTS[key]
+    entry = _ENVIRONMENTS.get(id(target))
+    if entry is None or entry[0] is not target:
+        entry = (target, build_environment(target))
+        _ENVIRONMENTS[id(target)] = entry
+    return entry[1]
 
 
 def build_environment(target: Target) -> SandboxedEnvironment:

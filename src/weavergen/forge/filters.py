@@ -93,12 +93,34 @@ def deprecated_note(deprecated: object) -> str:
     return f"{str(reason or 'deprecated').capitalize()}."
 
 
+_LIST_ITEM = re.compile(r"^(\s*(?:[-*+]|\d+\.)\s+)")
+
+
+def _wrap_line(line: str, width: int) -> list[str]:
+    """Wrap one line; list items continue under their text, not their bullet."""
+    bullet = _LIST_ITEM.match(line)
+    hanging = " " * len(bullet.group(1)) if bullet else ""
+    wrapped = textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return wrapped or [""]
+
+
 def _wrap(text: str, width: int) -> list[str]:
     if width <= 0:
         return text.split("\n")
     lines: list[str] = []
+    in_code = False
     for line in text.split("\n"):
-        lines.extend(textwrap.wrap(line, width, break_long_words=False) or [""])
+        if line.lstrip().startswith("```"):
+            in_code = not in_code
+        # Code blocks and tables keep their lines exactly as written.
+        keep = in_code or line.lstrip().startswith(("```", "|"))
+        lines.extend([line] if keep else _wrap_line(line, width))
     return lines
 
 
@@ -120,7 +142,8 @@ def comment(  # noqa: PLR0917 - Weaver's comment filter takes these positionally
     ``footer`` add opening and closing lines (``/**`` and `` */`` ...).
     ``enforce_trailing_dots`` ends the text with a period and
     ``escape_backslashes`` doubles backslashes (for Python docstrings).
-    Words are never split, so links and code spans stay whole.
+    Words are never split, so links and code spans stay whole; list items
+    wrap under their text, and code blocks and tables are left as written.
     """
     body = str(text or "").strip() if trim else str(text or "")
     if enforce_trailing_dots and body:
