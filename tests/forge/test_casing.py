@@ -57,3 +57,8 @@ def test_empty_text_gives_empty_names() -> None:
     """No words in, empty identifier out (no stray separators)."""
     assert camel_case("..") == ""
     assert snake_case("") == ""
+
+
+def test_non_text_input_is_converted_first() -> None:
+    """Numbers are spelled as text rather than failing inside the regex."""
+    assert snake_case(42) == "42"  # type: ignore[arg-type]

@@ -86,7 +86,7 @@ def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
 def test_filter_misuse_is_a_template_error(tmp_path: Path) -> None:
     """A Python error inside a filter call comes back as TemplateError with line."""
     with pytest.raises(TemplateError, match=r"t\.j2:2: "):
-        render(tmp_path, "ok\n{{ 1 | snake_case }}")
+        render(tmp_path, "ok\n{{ 'a' | comment(line_length='x') }}")
 
 
 def test_whitespace_control_trims_block_lines(tmp_path: Path) -> None:
@@ -101,6 +101,12 @@ def test_filters_and_tests_are_registered(tmp_path: Path) -> None:
         render(tmp_path, text, n="k8s.job", a={"stability": "stable"})
         == "K8sJob True k8s"
     )
+
+
+def test_bad_regex_is_a_template_error(tmp_path: Path) -> None:
+    """An invalid pattern in regex_replace names the template line."""
+    with pytest.raises(TemplateError, match=r"t\.j2:1: .*missing \)"):
+        render(tmp_path, "{{ 'a' | regex_replace('(', '') }}")
 
 
 def test_render_string_reports_its_label(tmp_path: Path) -> None:

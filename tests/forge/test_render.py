@@ -165,3 +165,23 @@ def test_markdown_target_lists_attributes_per_namespace(
     )
     assert "| `GET` | get value. | Stable |" in http
     assert "| [k8s](k8s.md) | 1 |" in by_name["README.md"]
+
+
+def test_markdown_examples_of_every_shape(tmp_path: Path) -> None:
+    """Scalar, number, list and nested-list examples all render as code spans."""
+    attributes = [
+        {"name": "x.a", "type": "int", "brief": "A.", "examples": 3},
+        {
+            "name": "x.b",
+            "type": "string[]",
+            "brief": "B.",
+            "examples": [["p", "q"], "r"],
+        },
+        {"name": "x.c", "type": "string", "brief": "C | pipe.", "stability": "stable"},
+    ]
+    groups = [{"id": "registry.x", "type": "attribute_group", "attributes": attributes}]
+    files = render_target(groups, load_target("markdown"), tmp_path)
+    page = next(f.text for f in files if f.path.name == "x.md")
+    assert "| `x.a` | int | A. | `3` | Development |" in page
+    assert "| `x.b` | string[] | B. | `[p, q]`, `r` | Development |" in page
+    assert "| `x.c` | string | C \\| pipe. |  | Stable |" in page

@@ -20,7 +20,8 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 def split_words(text: str) -> list[str]:
     """Split ``text`` into words; digits never start a new word."""
     words: list[str] = []
-    for chunk in _SEPARATORS.split(text):
+    # str() first: a missing template value then fails as "x is undefined".
+    for chunk in _SEPARATORS.split(str(text)):
         words.extend(part for part in _CAMEL_BOUNDARY.split(chunk) if part)
     return words
 

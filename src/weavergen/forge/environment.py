@@ -8,6 +8,7 @@ so every template is compiled once per process.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -38,6 +39,7 @@ _RENDER_ERRORS = (
     IndexError,
     ZeroDivisionError,
     RecursionError,
+    re.error,
 )
 
 
