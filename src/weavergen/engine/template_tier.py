@@ -5,9 +5,10 @@ the cost ledger starts: every file written becomes one ``weavergen.generation``
 span carrying its target, pattern, size and price.
 
 The forge renders a whole target in one pass (its formatter runs over all
-files at the end), so CPU time cannot be measured per file. We measure the
-pass once and share it out by output bytes, and say so on each span with
-``weavergen.estimated = true``. Writing is timed per file exactly.
+files at the end) and writes all files in one call (it checks every path
+before writing any), so CPU time cannot be measured per file. We measure
+both passes and share their CPU and wall time out by output bytes, and say
+so on each span with ``weavergen.estimated = true``.
 """
 
 from __future__ import annotations
@@ -56,25 +57,21 @@ class ProgressSink(Protocol):
     """Whatever shows progress (the CLI's bar); the tier only reports to it."""
 
     def start(self, total: int) -> None:
-        """Called once with the number of files about to be written."""
+        """Called once rendering and writing are done, with the file count."""
 
     def advance(self, record: GenerationRecord) -> None:
-        """Called after each file is written."""
+        """Called as each written file is priced and recorded."""
 
 
 @dataclass(frozen=True, slots=True)
-class _RenderPass:
+class _Passes:
+    """The measured render and write passes over all files of a target."""
+
     files: list[RenderedFile]
     cpu_s: float
     start_ns: int
     wall_ns: int
     total_bytes: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Write:
-    cpu_s: float
-    wall_ns: int
 
 
 def generate_from_template(
@@ -90,15 +87,15 @@ def generate_from_template(
 ) -> list[GenerationRecord]:
     """Render ``target`` over ``registry`` into ``output_dir``, one span a file.
 
-    Raises the forge's TemplateError family for a broken target and OSError
-    when a file cannot be written; telemetry problems never raise.
+    Raises the forge's TemplateError family for a broken target, StateError or
+    OSError when a file cannot be written; telemetry problems never raise.
     """
     loaded = _load(target)
-    render = _render(registry, loaded, Path(output_dir), params)
-    if progress is not None:
-        progress.start(len(render.files))
     context = _Context(loaded.name, rates or load_cost_rates(), telemetry, tenant)
-    records = _write_all(render, context, progress)
+    passes = _render_and_write(registry, loaded, Path(output_dir), params)
+    if progress is not None:
+        progress.start(len(passes.files))
+    records = _account(passes, context, progress)
     logger.info(
         "template tier: %d files for target %s, $%.8f",
         len(records),
@@ -122,31 +119,29 @@ def _load(target: Target | str | Path) -> Target:
     return target if isinstance(target, Target) else load_target(target)
 
 
-def _render(
+def _render_and_write(
     registry: object, target: Target, output_dir: Path, params: Mapping[str, Any] | None
-) -> _RenderPass:
+) -> _Passes:
     # Deferred so that importing the engine does not import Jinja.
-    from weavergen.forge.render import render_target  # noqa: PLC0415
+    from weavergen.forge import render_target, write_rendered  # noqa: PLC0415
 
     start_ns, cpu_start = time.time_ns(), time.process_time()
     files = render_target(registry, target, output_dir, dict(params or {}))
+    write_rendered(files, output_dir)
     cpu_s = time.process_time() - cpu_start
     wall_ns = time.time_ns() - start_ns
-    total = sum(_size(f) for f in files)
-    return _RenderPass(files, cpu_s, start_ns, wall_ns, total)
+    return _Passes(files, cpu_s, start_ns, wall_ns, sum(_size(f) for f in files))
 
 
-def _write_all(
-    render: _RenderPass, context: _Context, progress: ProgressSink | None
+def _account(
+    passes: _Passes, context: _Context, progress: ProgressSink | None
 ) -> list[GenerationRecord]:
     records = []
-    cursor_ns = render.start_ns
-    for rendered in render.files:
-        share = _share(rendered, render)
-        written = _write(rendered)
-        end_ns = cursor_ns + int(render.wall_ns * share) + written.wall_ns
-        cpu_s = render.cpu_s * share + written.cpu_s
-        record = _record(rendered, context, cpu_s, cursor_ns, end_ns)
+    cursor_ns = passes.start_ns
+    for rendered in passes.files:
+        share = _share(rendered, passes)
+        end_ns = cursor_ns + round(passes.wall_ns * share)
+        record = _record(rendered, context, passes.cpu_s * share, cursor_ns, end_ns)
         records.append(record)
         cursor_ns = end_ns
         if progress is not None:
@@ -154,17 +149,10 @@ def _write_all(
     return records
 
 
-def _share(rendered: RenderedFile, render: _RenderPass) -> float:
-    if render.total_bytes == 0:
-        return 1.0 / len(render.files)
-    return _size(rendered) / render.total_bytes
-
-
-def _write(rendered: RenderedFile) -> _Write:
-    start_ns, cpu_start = time.perf_counter_ns(), time.process_time()
-    rendered.path.parent.mkdir(parents=True, exist_ok=True)
-    rendered.path.write_bytes(rendered.text.encode("utf-8"))
-    return _Write(time.process_time() - cpu_start, time.perf_counter_ns() - start_ns)
+def _share(rendered: RenderedFile, passes: _Passes) -> float:
+    if passes.total_bytes == 0:
+        return 1.0 / len(passes.files)
+    return _size(rendered) / passes.total_bytes
 
 
 def _record(
