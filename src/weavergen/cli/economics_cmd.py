@@ -9,6 +9,7 @@ one object for scripts. All figures come from
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from weavergen.economics.figures import percent, ratio, usd
 from weavergen.economics.ledger import open_ledger
 from weavergen.economics.pricing import load_pricing
 from weavergen.economics.projections import load_assumptions
+from weavergen.economics.stress import RunWorkload
 from weavergen.economics.structure import load_structure
 from weavergen.economics.summary import (
     EconomicsSummary,
@@ -56,19 +58,47 @@ def economics(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead.")
     ] = False,
+    rerun_registry: Annotated[
+        str | None,
+        typer.Option(
+            "--rerun-registry",
+            help="Re-run a seeded simulated workload over this registry for each "
+            "stress scenario (default: replay the measured spans)",
+        ),
+    ] = None,
+    rerun_requests: Annotated[
+        int, typer.Option("--rerun-requests", min=1, help="Requests per re-run.")
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Re-run workload seed.")] = 7,
 ) -> None:
     """Cost per generation, tier margins, KPIs, stress scenarios, projections."""
     folder = resolve_state_dir(state_dir or global_options(ctx).state_dir)
-    summary = build_summary(
-        pricing=load_pricing(tiers),
-        ledger=open_ledger(folder),
-        assumptions=load_assumptions(projections),
-        structure=load_structure(scenario) if scenario else None,
-    )
+    # Re-runs write their spans and cache to a scratch folder, never to the
+    # user's state folder; their ledgers are read before it is removed.
+    with tempfile.TemporaryDirectory(prefix="weavergen-stress-") as scratch:
+        runner = None
+        if rerun_registry is not None:
+            runner = _simulated_runner(rerun_registry, rerun_requests, seed, scratch)
+        summary = build_summary(
+            pricing=load_pricing(tiers),
+            ledger=open_ledger(folder),
+            assumptions=load_assumptions(projections),
+            structure=load_structure(scenario) if scenario else None,
+            run_workload=runner,
+        )
     if as_json:
         typer.echo(json.dumps(summary_to_json(summary), indent=2))
         return
     print_summary(summary, Console(width=120))
+
+
+def _simulated_runner(
+    registry: str, requests: int, seed: int, scratch: str
+) -> RunWorkload:
+    # Imported here: the pipeline, resolver and OpenTelemetry SDK load slowly.
+    from weavergen.economics.simulated import simulated_workload  # noqa: PLC0415
+
+    return simulated_workload(registry, requests, seed, Path(scratch))
 
 
 def print_summary(summary: EconomicsSummary, console: Console) -> None:
