@@ -16,7 +16,6 @@ from __future__ import annotations
 import ast
 import re
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from weavergen.engine.facts import markdown_member_name
@@ -135,17 +134,25 @@ def _token(match: re.Match[str]) -> Token | None:
     text = match.group(0)
     if kind in ("space", "linecomment", "blockcomment"):
         return None
-    if kind == "rawstr":
-        return Token("str", text, match.group("rawbody"))
-    if kind == "textblock":
-        return Token("str", text, unescape(match.group("textbody")))
     if kind in ("dstr", "backtick", "squote"):
         return _string_token(match, kind, text)
-    if kind == "char":
-        return Token("char", text, unescape(text[1:-1]))
+    return _plain_token(match, kind, text)
+
+
+def _plain_token(match: re.Match[str], kind: str, text: str) -> Token:
     if kind == "number":
         return Token("num", text, _number(text))
+    if kind == "char":
+        return Token("char", text, unescape(text[1:-1]))
+    if kind in ("rawstr", "textblock"):
+        return Token("str", text, _block_string(match, kind))
     return Token(kind, text)
+
+
+def _block_string(match: re.Match[str], kind: str) -> str:
+    if kind == "rawstr":
+        return match.group("rawbody")
+    return unescape(match.group("textbody"))
 
 
 def _string_token(match: re.Match[str], kind: str, text: str) -> Token:

@@ -43,10 +43,59 @@ ALIASES = {
 }
 NESTED_MEMBERS = frozenset({"python", "java", "rust"})
 RUST_KEYWORDS = frozenset(
-    "as async await break const continue crate dyn else enum extern false fn for "
-    "if impl in let loop match mod move mut pub ref return self static struct "
-    "super trait true type unsafe use where while abstract become box do final "
-    "macro override priv try typeof unsized virtual yield gen".split()
+    (
+        "as",
+        "async",
+        "await",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "dyn",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+        "abstract",
+        "become",
+        "box",
+        "do",
+        "final",
+        "macro",
+        "override",
+        "priv",
+        "try",
+        "typeof",
+        "unsized",
+        "virtual",
+        "yield",
+        "gen",
+    )
 )
 
 

@@ -16,6 +16,7 @@ one small artifact: python 0.03 s, node 0.05 s, rustc 0.12 s, javac 0.5 s;
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -136,7 +137,9 @@ def find_toolchain(target: str) -> Toolchain | None:
         return Toolchain(target, "python", sys.executable, version)
     path = shutil.which(spec.program)
     if path is None:
-        log.info("no %s on PATH: %s code gets a structural check only", spec.program, target)
+        log.info(
+            "no %s on PATH: %s code gets a structural check only", spec.program, target
+        )
         return None
     return Toolchain(target, spec.program, path, _version(path, spec.program))
 
@@ -163,10 +166,14 @@ def available_toolchains() -> dict[str, str]:
     return {**described, "markdown": "builtin"}
 
 
-def check_syntax(code: str, target: str, *, timeout_s: float | None = None) -> CheckOutcome:
+def check_syntax(
+    code: str, target: str, *, timeout_s: float | None = None
+) -> CheckOutcome:
     """Check that ``code`` parses as ``target``, with the best tool available."""
     if not code.strip():
-        return CheckOutcome(False, "none", CONFIDENCE_TOOLCHAIN, "the artifact is empty")
+        return CheckOutcome(
+            False, "none", CONFIDENCE_TOOLCHAIN, "the artifact is empty"
+        )
     if target == "markdown":
         return structural_check(code, target, "builtin", CONFIDENCE_TOOLCHAIN)
     toolchain = find_toolchain(target)
@@ -195,17 +202,43 @@ def _command(toolchain: Toolchain, sources: Sequence[Path], scratch: Path) -> li
         "python": lambda: [toolchain.path, "-I", "-S", "-c", _PY_COMPILE, *files],
         "javascript": lambda: [toolchain.path, "--check", *files],
         "typescript": lambda: [
-            toolchain.path, "--noEmit", "--skipLibCheck", "--target", "es2022",
-            "--module", "esnext", *files,
+            toolchain.path,
+            "--noEmit",
+            "--skipLibCheck",
+            "--target",
+            "es2022",
+            "--module",
+            "esnext",
+            *files,
         ],
         "java": lambda: [
-            toolchain.path, *_JVM_FAST_START, "-d", str(scratch / "classes"),
-            "-encoding", "UTF-8", "-proc:none", "-nowarn", "-Xlint:none", *files,
+            toolchain.path,
+            *_JVM_FAST_START,
+            "-d",
+            str(scratch / "classes"),
+            "-encoding",
+            "UTF-8",
+            "-proc:none",
+            "-nowarn",
+            "-Xlint:none",
+            *files,
         ],
         "rust": lambda: [
-            toolchain.path, "--crate-type", "lib", "--crate-name", "artifact",
-            "--emit=metadata", "--edition", "2021", "--cap-lints", "allow",
-            "--error-format", "short", "-o", str(scratch / "artifact.rmeta"), *files,
+            toolchain.path,
+            "--crate-type",
+            "lib",
+            "--crate-name",
+            "artifact",
+            "--emit=metadata",
+            "--edition",
+            "2021",
+            "--cap-lints",
+            "allow",
+            "--error-format",
+            "short",
+            "-o",
+            str(scratch / "artifact.rmeta"),
+            *files,
         ],
         "go": lambda: [toolchain.path, "-e", "-l", *files],
     }
@@ -238,17 +271,17 @@ def _run(command: list[str], cwd: Path, timeout_s: float) -> _Run:
         raw, _ = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         _kill_group(proc)
-        return _Run(None, "", time.perf_counter() - start, f"timed out after {timeout_s:g} s")
+        return _Run(
+            None, "", time.perf_counter() - start, f"timed out after {timeout_s:g} s"
+        )
     output = raw.decode("utf-8", errors="replace")
     return _Run(proc.returncode, output, time.perf_counter() - start)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     # The checker ran in its own session: end its whole group, nothing else.
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.communicate()
 
 
@@ -260,10 +293,23 @@ def _child_env() -> dict[str, str]:
 def _judge(code: str, target: str, toolchain: Toolchain, run: _Run) -> CheckOutcome:
     name = toolchain.describe()
     if run.returncode is None or run.returncode < 0 or _crashed(run):
-        log.warning("%s could not check %s code: %s", name, target, run.problem or run.output[-200:])
+        log.warning(
+            "%s could not check %s code: %s",
+            name,
+            target,
+            run.problem or run.output[-200:],
+        )
         fallback = structural_check(code, target, name, CONFIDENCE_FALLBACK)
-        detail = f"{name} {run.problem or 'crashed'}; structural check only. {fallback.detail}"
-        return CheckOutcome(fallback.parsed, name, CONFIDENCE_FALLBACK, detail.strip(), run.elapsed_s, True)
+        problem = run.problem or "crashed"
+        detail = f"{name} {problem}; structural check only. {fallback.detail}"
+        return CheckOutcome(
+            fallback.parsed,
+            name,
+            CONFIDENCE_FALLBACK,
+            detail.strip(),
+            run.elapsed_s,
+            True,
+        )
     detail = run.output.strip()[-DETAIL_LIMIT:]
     if run.returncode == 0:
         return CheckOutcome(True, name, CONFIDENCE_TOOLCHAIN, detail, run.elapsed_s)
@@ -285,14 +331,18 @@ def _only_unresolved(output: str, spec: _Spec) -> bool:
     return bool(errors) and all(spec.unresolved.search(line) for line in errors)
 
 
-def structural_check(code: str, target: str, toolchain: str, confidence: float) -> CheckOutcome:
+def structural_check(
+    code: str, target: str, toolchain: str, confidence: float
+) -> CheckOutcome:
     """Check what can be checked without a compiler: strings close, brackets balance."""
     try:
         read_declarations(code, target)
         if target not in ("python", "markdown"):
             _check_brackets(code, target)
     except UnreadableSource as exc:
-        return CheckOutcome(False, toolchain, confidence, f"structural check failed: {exc}")
+        return CheckOutcome(
+            False, toolchain, confidence, f"structural check failed: {exc}"
+        )
     return CheckOutcome(True, toolchain, confidence, "structural check passed")
 
 
@@ -306,9 +356,8 @@ def _check_brackets(code: str, target: str) -> None:
             continue
         if token.text in "([{":
             stack.append(token.text)
-        elif token.text in _PAIRS:
-            if not stack or stack.pop() != _PAIRS[token.text]:
-                raise UnreadableSource(f"unbalanced {token.text!r}")
+        elif token.text in _PAIRS and (not stack or stack.pop() != _PAIRS[token.text]):
+            raise UnreadableSource(f"unbalanced {token.text!r}")
     if stack:
         raise UnreadableSource(f"{len(stack)} bracket(s) never closed")
 
@@ -358,21 +407,35 @@ def _java_type_names(code: str) -> set[str]:
 
 
 def _javac_together(
-    toolchain: Toolchain, codes: Sequence[str], batch: list[int], timeout_s: float | None
+    toolchain: Toolchain,
+    codes: Sequence[str],
+    batch: list[int],
+    timeout_s: float | None,
 ) -> tuple[dict[int, CheckOutcome], bool]:
     """Run one javac over ``batch``; True with the outcomes when they are final."""
     with tempfile.TemporaryDirectory(prefix="weavergen-javac-") as scratch:
         folder = Path(scratch)
         sources = {}
         for index in batch:
-            source = folder / f"f{index}" / _source_name(codes[index], "java", _SPECS["java"])
+            source = (
+                folder
+                / f"f{index}"
+                / _source_name(codes[index], "java", _SPECS["java"])
+            )
             source.parent.mkdir()
             source.write_text(codes[index], encoding="utf-8")
             sources[index] = source
-        run = _run(_command(toolchain, list(sources.values()), folder), folder,
-                   timeout_s or _SPECS["java"].timeout_s)
+        run = _run(
+            _command(toolchain, list(sources.values()), folder),
+            folder,
+            timeout_s or _SPECS["java"].timeout_s,
+        )
         per_file = _split_diagnostics(run.output, sources)
-    if run.returncode is None or per_file is None or (run.returncode and not any(per_file.values())):
+    if (
+        run.returncode is None
+        or per_file is None
+        or (run.returncode and not any(per_file.values()))
+    ):
         alone = {i: check_syntax(codes[i], "java", timeout_s=timeout_s) for i in batch}
         return alone, True
     share_s = run.elapsed_s / len(batch)

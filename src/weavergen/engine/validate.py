@@ -22,7 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from weavergen.engine.declarations import Declarations, UnreadableSource, read_declarations
+from weavergen.engine.declarations import (
+    Declarations,
+    UnreadableSource,
+    read_declarations,
+)
 from weavergen.engine.facts import Fact, facts_for_view
 from weavergen.engine.naming import canonical_target
 from weavergen.engine.slices import Scalar, read_slice, slice_hash
@@ -123,7 +127,7 @@ def validate(
     if known is not None:
         return known
     outcome = check_syntax(code, target, timeout_s=timeout_s)
-    return _conclude(key, code, target, pattern, groups, outcome)
+    return _conclude(key, ValidationItem(code, target, pattern, groups), outcome)
 
 
 def validate_many(
@@ -140,8 +144,10 @@ def validate_many(
     for n, (item, target) in enumerate(keyed):
         found = known[n]
         if found is None:
-            outcome = outcomes.get(n) or check_syntax(item.code, target, timeout_s=timeout_s)
-            found = _conclude(keys[n], item.code, target, item.pattern, item.groups, outcome)
+            outcome = outcomes.get(n) or check_syntax(
+                item.code, target, timeout_s=timeout_s
+            )
+            found = _conclude(keys[n], replace(item, target=target), outcome)
         results.append(found)
     return results
 
@@ -165,24 +171,30 @@ def clear_memo() -> None:
     _MEMO.clear()
 
 
-def _conclude(
-    key: str, code: str, target: str, pattern: str, groups: Groups, outcome: CheckOutcome
-) -> Validation:
+def _conclude(key: str, item: ValidationItem, outcome: CheckOutcome) -> Validation:
     start = time.perf_counter()
-    facts = tuple(sorted(facts_for_view(read_slice(groups), target, pattern)))
-    result = _score(code, target, facts, outcome)
+    view = read_slice(item.groups)
+    facts = tuple(sorted(facts_for_view(view, item.target, item.pattern)))
+    result = _score(item.code, item.target, facts, outcome)
     elapsed_s = outcome.elapsed_s + time.perf_counter() - start
     result = replace(result, elapsed_s=elapsed_s)
     log.debug(
-        "validated %s/%s: score %.3f parsed %s by %s in %.3f s",
-        target, pattern, result.score, result.parsed, result.toolchain, elapsed_s,
+        "validated %s/%s: score %.3f, parsed %s by %s in %.3f s",
+        item.target,
+        item.pattern,
+        result.score,
+        result.parsed,
+        result.toolchain,
+        elapsed_s,
     )
     if not outcome.transient:
         _MEMO.put(key, result)
     return result
 
 
-def _score(code: str, target: str, facts: tuple[Fact, ...], outcome: CheckOutcome) -> Validation:
+def _score(
+    code: str, target: str, facts: tuple[Fact, ...], outcome: CheckOutcome
+) -> Validation:
     if not outcome.parsed:
         return _verdict(outcome, facts, facts, (), outcome.detail)
     try:
