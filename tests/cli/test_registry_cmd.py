@@ -271,34 +271,29 @@ def test_generate_bad_define_is_a_message(
     """A -D without key=value says so, exit 1, nothing written."""
     out_dir = fake_target.parent.parent / "out"
 
-    code = run_app(
-        [
-            "registry",
-            "generate",
-            "-r",
-            str(spans_registry),
-            *args,
-            str(fake_target),
-            str(out_dir),
-        ]
+    err = _failed_generate(
+        capsys, "-r", str(spans_registry), *args, str(fake_target), str(out_dir)
     )
+
+    assert err.strip() == message
+    assert not out_dir.exists()
+
+
+def _failed_generate(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """Run ``registry generate ARGS``, expect exit 1, return stderr."""
+    code = run_app(["registry", "generate", *args])
 
     _, err = _errors(capsys)
     assert code == 1
-    assert err.strip() == message
-    assert not out_dir.exists()
+    return err
 
 
 def test_generate_unknown_target_is_a_message(
     spans_registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An unknown target lists what was tried, exit 1."""
-    code = run_app(
-        ["registry", "generate", "-r", str(spans_registry), "no-such", str(tmp_path)]
-    )
+    err = _failed_generate(capsys, "-r", str(spans_registry), "no-such", str(tmp_path))
 
-    _, err = _errors(capsys)
-    assert code == 1
     assert err.startswith("error: no target 'no-such'")
 
 
@@ -308,12 +303,8 @@ def test_generate_missing_registry_is_a_message(
     """A missing registry folder names it, exit 1."""
     missing = tmp_path / "no-registry"
 
-    code = run_app(
-        ["registry", "generate", "-r", str(missing), str(fake_target), str(tmp_path)]
-    )
+    err = _failed_generate(capsys, "-r", str(missing), str(fake_target), str(tmp_path))
 
-    _, err = _errors(capsys)
-    assert code == 1
     assert err.startswith("error: ")
     assert str(missing) in err
 
@@ -328,19 +319,10 @@ def test_generate_unwritable_output_is_a_message(
     blocker = tmp_path / "out"
     blocker.write_text("x")
 
-    code = run_app(
-        [
-            "registry",
-            "generate",
-            "-r",
-            str(spans_registry),
-            str(fake_target),
-            str(blocker),
-        ]
+    err = _failed_generate(
+        capsys, "-r", str(spans_registry), str(fake_target), str(blocker)
     )
 
-    _, err = _errors(capsys)
-    assert code == 1
     assert err.startswith(f"error: cannot write into {blocker}")
 
 

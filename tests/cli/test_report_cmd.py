@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -191,25 +190,26 @@ def test_html_without_module_is_a_message(
     assert err.startswith("error: --html needs weavergen_absent_html")
 
 
-def test_html_calls_the_writer_with_the_store(
-    state: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """--html passes the span store and the path to write_html_report."""
+@pytest.fixture
+def html_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A stand-in HTML report module that writes the generation count."""
     plugin = tmp_path / "plugin"
     plugin.mkdir()
     (plugin / "fake_html_report.py").write_text(
-        textwrap.dedent(
-            """
-        def write_html_report(store, path):
-            path.write_text(f"{len(store.generations())} generations")
-        """
-        )
+        "def write_html_report(store, path):\n"
+        "    path.write_text(f'{len(store.generations())} generations')\n"
     )
     monkeypatch.syspath_prepend(str(plugin))
+    monkeypatch.delitem(sys.modules, "fake_html_report", raising=False)
     monkeypatch.setattr(report_cmd, "HTML_REPORT_MODULE", "fake_html_report")
+    return "fake_html_report"
+
+
+@pytest.mark.usefixtures("html_plugin")
+def test_html_calls_the_writer_with_the_store(
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--html passes the span store and the path to write_html_report."""
     page = tmp_path / "report.html"
 
     code = run_app(["report", "--json", "--state-dir", str(state), "--html", str(page)])
@@ -219,33 +219,16 @@ def test_html_calls_the_writer_with_the_store(
     assert f"HTML report written to {page}" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("html_plugin")
 def test_html_to_unwritable_path_is_a_message(
-    state: Path,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    state: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An OSError from the HTML writer becomes 'cannot write HTML report'."""
-    plugin = tmp_path / "plugin"
-    plugin.mkdir()
-    (plugin / "fake_html_oserror.py").write_text(
-        "def write_html_report(store, path):\n    path.write_text('x')\n"
-    )
-    monkeypatch.syspath_prepend(str(plugin))
-    monkeypatch.setattr(report_cmd, "HTML_REPORT_MODULE", "fake_html_oserror")
     blocker = tmp_path / "file"
     blocker.write_text("x")
+    page = blocker / "r.html"
 
-    code = run_app(
-        [
-            "report",
-            "--json",
-            "--state-dir",
-            str(state),
-            "--html",
-            str(blocker / "r.html"),
-        ]
-    )
+    code = run_app(["report", "--json", "--state-dir", str(state), "--html", str(page)])
 
     assert code == 1
     assert "error: cannot write HTML report" in capsys.readouterr().err
