@@ -8,10 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from weavergen.errors import Problem
+from weavergen.registry.deps import (
+    Dependencies,
+    Manifest,
+    load_dependencies,
+    read_manifest,
+    view_of_resolved,
+)
 from weavergen.registry.loader import load_folder
 from weavergen.registry.model import ResolvedRegistry
 from weavergen.registry.problems import ProblemLog
-from weavergen.registry.resolve import resolve_groups
+from weavergen.registry.published import DependencyView
+from weavergen.registry.resolve import Resolution, resolve_groups
 from weavergen.registry.uniqueness import check_uniqueness
 
 logger = logging.getLogger(__name__)
@@ -34,13 +42,12 @@ def build_registry(root: Path, *, label: str | None = None) -> BuildResult:
     """Read every file under `root`, resolve, and collect all problems."""
     started = time.perf_counter()
     log = ProblemLog()
-    loaded = load_folder(root, log, label=label)
-    resolution = resolve_groups(loaded.groups, log)
-    check_uniqueness(loaded.groups, log)
+    resolution, schema_url = _resolve_folder(root, log, label, depth=0)
     problems = log.problems()
     registry = ResolvedRegistry(
         groups=resolution.groups,
         attributes=resolution.attributes,
+        registry_url=schema_url,
         warnings=[p for p in problems if p.severity != "error"],
     )
     logger.info(
@@ -52,3 +59,34 @@ def build_registry(root: Path, *, label: str | None = None) -> BuildResult:
         time.perf_counter() - started,
     )
     return BuildResult(registry, problems)
+
+
+def _resolve_folder(
+    root: Path, log: ProblemLog, label: str | None, depth: int
+) -> tuple[Resolution, str]:
+    manifest = read_manifest(root, log)
+    deps = _dependencies_of(root, manifest, log, depth)
+    loaded = load_folder(root, log, label=label)
+    resolution = resolve_groups(
+        loaded.groups,
+        log,
+        external_groups=deps.group,
+        external_attributes=deps.attribute,
+    )
+    check_uniqueness(loaded.groups, log)
+    imported = deps.import_groups(loaded.imports, log)
+    if imported:
+        resolution.groups = sorted(resolution.groups + imported, key=lambda g: g["id"])
+    return resolution, manifest.schema_url if manifest is not None else ""
+
+
+def _dependencies_of(
+    root: Path, manifest: Manifest | None, log: ProblemLog, depth: int
+) -> Dependencies:
+    def resolve_dependency(folder: Path, level: int) -> DependencyView:
+        resolution, schema_url = _resolve_folder(folder, log, str(folder), level)
+        return view_of_resolved(
+            resolution.groups, resolution.roots, resolution.specs, schema_url
+        )
+
+    return load_dependencies(manifest, root, log, resolve_dependency, depth)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from weavergen.registry.exclusion import is_excluded, is_group_excluded
 from weavergen.registry.problems import ProblemLog
 from weavergen.registry.spec import AttrSpec, GroupSpec
 
@@ -61,6 +62,8 @@ def _try_merge(
     parents = _parents(group, index, external)
     if parents is None:
         return False
+    for parent in parents:
+        _check_parent_exclusion(group, parent, parent.id not in index, log)
     extends = group.extends
     if extends is not None and group.is_v2:
         _inherit_refined_fields(group, parents[0], log)
@@ -84,6 +87,23 @@ def _parents(
             return None
         found.append(parent)
     return found
+
+
+def _check_parent_exclusion(
+    group: GroupSpec, parent: GroupSpec, from_dependency: bool, log: ProblemLog
+) -> None:
+    if not is_excluded(parent.fields.get("annotations")):
+        return
+    if not from_dependency and is_group_excluded(group):
+        return
+    log.add(
+        f"group '{parent.id}' is excluded from dependency resolution "
+        "(annotations: dependency_resolution: exclude: true); expected only "
+        "excluded groups to extend or include it",
+        group.where,
+        group.id,
+        code="excluded_from_dependency_resolution",
+    )
 
 
 def _merged_attributes(

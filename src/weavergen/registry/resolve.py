@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from weavergen.registry.exclusion import is_excluded, is_group_excluded
 from weavergen.registry.inherit import ExternalLookup, resolve_inheritance
 from weavergen.registry.problems import ProblemLog
 from weavergen.registry.spec import (
@@ -37,6 +38,7 @@ class Resolution:
     groups: list[dict[str, Any]]
     attributes: dict[str, dict[str, Any]]
     specs: list[GroupSpec] = field(default_factory=list)
+    roots: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def resolve_groups(
@@ -59,7 +61,7 @@ def resolve_groups(
     visible.sort(key=lambda pair: pair[0].id)
     output = [_group_output(g, attrs) for g, attrs in visible]
     registry_attrs = _registry_attributes(visible)
-    return Resolution(output, registry_attrs, groups)
+    return Resolution(output, registry_attrs, groups, roots)
 
 
 def _apply_prefixes(groups: list[GroupSpec]) -> None:
@@ -78,47 +80,103 @@ def _resolve_references(
     log: ProblemLog,
     external: AttributeLookup | None,
 ) -> list[list[dict[str, Any]]]:
-    """Resolve every attribute entry; refs may need several passes (prefix refs)."""
+    """Resolve every attribute entry; refs may need several passes (prefix refs).
+
+    Local definitions are tried first, across all passes; dependencies are
+    consulted only for what no local definition provides.
+    """
+    refs = _References(roots, log, external)
     done: list[list[dict[str, Any]]] = [[] for _ in groups]
     waiting = [list(g.attributes) for g in groups]
-    while True:
+    while any(waiting):
+        if refs.run_pass(groups, waiting, done) == 0:
+            if refs.use_external or external is None:
+                break
+            refs.use_external = True
+    _report_unknown_refs(groups, waiting, log)
+    return done
+
+
+class _References:
+    """Resolves attribute entries against definitions, local then external."""
+
+    def __init__(
+        self,
+        roots: dict[str, dict[str, Any]],
+        log: ProblemLog,
+        external: AttributeLookup | None,
+    ) -> None:
+        self.roots = roots
+        self.log = log
+        self.external = external
+        self.use_external = False
+
+    def run_pass(
+        self,
+        groups: list[GroupSpec],
+        waiting: list[list[AttrSpec]],
+        done: list[list[dict[str, Any]]],
+    ) -> int:
+        """Try every waiting entry once; give how many got resolved."""
         progress = 0
         for index, group in enumerate(groups):
             still = []
             for attr in waiting[index]:
-                out = _resolve_one(group, attr, roots, external)
+                out = self.resolve(group, attr)
                 if out is None:
                     still.append(attr)
                 else:
                     done[index].append(out)
                     progress += 1
             waiting[index] = still
-        if not any(waiting) or progress == 0:
-            break
-    _report_unknown_refs(groups, waiting, log)
-    return done
+        return progress
 
-
-def _resolve_one(
-    group: GroupSpec,
-    attr: AttrSpec,
-    roots: dict[str, dict[str, Any]],
-    external: AttributeLookup | None,
-) -> dict[str, Any] | None:
-    if not attr.is_ref:
-        resolved = attribute_output(attr.key, attr.fields)
-        roots[attr.key] = resolved
+    def resolve(self, group: GroupSpec, attr: AttrSpec) -> dict[str, Any] | None:
+        """Resolve one entry, or None if its `ref` is not known (yet)."""
+        if not attr.is_ref:
+            resolved = attribute_output(attr.key, attr.fields)
+            self.roots[attr.key] = resolved
+            self._check_exclusion(group, attr, resolved, from_dependency=False)
+            return resolved
+        root = self.roots.get(attr.key)
+        from_dependency = False
+        if root is None and self.use_external and self.external is not None:
+            root = self.external(attr.key)
+            from_dependency = root is not None
+            if root is not None:
+                # Dependents of this registry can `ref` it too, as in Weaver.
+                self.roots[attr.key] = root
+        if root is None:
+            return None
+        self._check_exclusion(group, attr, root, from_dependency=from_dependency)
+        name = f"{group.prefix}.{attr.key}" if attr.prefix else attr.key
+        fields = {**root, **attr.fields, "prefix": attr.prefix}
+        resolved = attribute_output(name, fields)
+        if attr.prefix:
+            self.roots[name] = resolved
         return resolved
-    root = roots.get(attr.key)
-    if root is None and external is not None:
-        root = external(attr.key)
-    if root is None:
-        return None
-    name = f"{group.prefix}.{attr.key}" if attr.prefix else attr.key
-    resolved = attribute_output(name, {**root, **attr.fields, "prefix": attr.prefix})
-    if attr.prefix:
-        roots[name] = resolved
-    return resolved
+
+    def _check_exclusion(
+        self,
+        group: GroupSpec,
+        attr: AttrSpec,
+        target: dict[str, Any],
+        *,
+        from_dependency: bool,
+    ) -> None:
+        if not is_excluded(target.get("annotations")):
+            return
+        if not from_dependency and is_group_excluded(group):
+            return
+        where = "a dependency" if from_dependency else "this registry"
+        self.log.add(
+            f"attribute '{attr.key}' is excluded from dependency resolution in "
+            f"{where} (annotations: dependency_resolution: exclude: true); "
+            "expected only excluded groups to use it",
+            attr.where,
+            group.id,
+            code="excluded_from_dependency_resolution",
+        )
 
 
 def attribute_output(name: str, fields: dict[str, Any]) -> dict[str, Any]:

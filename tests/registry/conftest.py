@@ -1,0 +1,40 @@
+"""Fixtures for registry tests: Weaver's case layout, and small registries."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+WriteRegistry = Callable[[dict[str, str]], Path]
+
+
+@pytest.fixture
+def weaver_layout(resolver_cases: Path) -> Path:
+    """Make `data/<case>` valid from the working directory, as Weaver's tests expect.
+
+    Manifests in the cases name dependencies relative to the folder Weaver's
+    tests run in (`data/registry-test-.../published`); the autouse fixture
+    already put each test in its own working directory.
+    """
+    link = Path.cwd() / "data"
+    link.symlink_to(resolver_cases, target_is_directory=True)
+    return link
+
+
+@pytest.fixture
+def write_registry(tmp_path: Path) -> WriteRegistry:
+    """Write {relative path: YAML text} into a fresh folder and give its path."""
+    counter = iter(range(1_000))
+
+    def write(files: dict[str, str]) -> Path:
+        root = tmp_path / f"registry{next(counter)}"
+        for name, text in files.items():
+            path = root / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return root
+
+    return write
