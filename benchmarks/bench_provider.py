@@ -35,6 +35,9 @@ ANSWER = json.dumps(
 
 class _InstantHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, the body waits
+    # for the client's delayed ACK (40 ms on Linux) and swamps the figures.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence per-request lines."""

@@ -7,7 +7,9 @@ Messages), since retries, timeouts and error mapping are shared.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
+from email.utils import formatdate
 
 import pytest
 from model_server import (
@@ -344,3 +346,20 @@ def test_price_constant_matches_the_hand_calculation() -> None:
         8.0,
         0.5,
     )
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_429_with_http_date_retry_after_waits_until_that_date(
+    provider: str,
+    server: ScriptedServer,
+    sleeps: list[float],
+    adapter_for: AdapterFactory,
+) -> None:
+    """A Retry-After date 30 s ahead means a wait of about 30 s, not backoff."""
+    when = formatdate(time.time() + 30, usegmt=True)
+    server.queue(Reply(429, {}, {"Retry-After": when}), success(provider))
+    completion = adapter_for(provider).complete(PROMPT)
+    assert completion.attempts == 2
+    # HTTP dates have whole seconds; the margin covers a slow machine. The
+    # backoff this adapter would otherwise use is 10 ms.
+    assert 20.0 < sleeps[0] <= 30.0
