@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from weavergen.engine.costing import BYTES_PER_GB, CostRates
-from weavergen.engine.template_tier import GenerationRecord, generate_from_template
+from weavergen.engine.template_tier import (
+    GenerationRecord,
+    cpu_seconds,
+    generate_from_template,
+)
 from weavergen.errors import TargetNotFound
 from weavergen.telemetry import SpanStore, Telemetry, attrs
 
@@ -199,3 +206,19 @@ def test_broken_telemetry_does_not_stop_generation(
 
     assert len(records) == 3
     assert all(r.path.is_file() for r in records)
+
+
+def _children_cpu_s() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
+def test_cpu_seconds_counts_waited_child_processes() -> None:
+    """CPU spent by a finished subprocess (ruff, in the forge) is counted."""
+    before, children_before = cpu_seconds(), _children_cpu_s()
+    subprocess.run([sys.executable, "-c", "sum(range(2_000_000))"], check=True)
+    after, children_after = cpu_seconds(), _children_cpu_s()
+
+    child_s = children_after - children_before
+    assert child_s > 0
+    assert after - before >= child_s
