@@ -15,7 +15,7 @@ from typing import Any
 
 from opentelemetry.trace import NoOpTracer
 
-from weavergen.engine.pipeline import CachedAnswer, Pipeline
+from weavergen.engine.pipeline import Pipeline
 from weavergen.errors import ProviderUnavailable
 from weavergen.models.chat import Completion, Prompt, Tier
 from weavergen.models.pricing import ModelPrice, Usage
@@ -122,35 +122,6 @@ class ScriptedModel:
         )
 
 
-class MemoryCache:
-    """The verified cache's exact and semantic lookups, in memory."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[str, str | None, str]] = {}
-        self.evicted: list[str] = []
-
-    def get(self, key: str) -> CachedAnswer | None:
-        entry = self.entries.get(key)
-        return CachedAnswer(key, entry[0]) if entry else None
-
-    def put(self, key: str, code: str, *, intent: str | None, scope: str) -> None:
-        self.entries[key] = (code, intent, scope)
-
-    def evict(self, key: str) -> None:
-        self.evicted.append(key)
-        self.entries.pop(key, None)
-
-    def nearest_intent(self, intent: str, scope: str) -> CachedAnswer | None:
-        best: CachedAnswer | None = None
-        for key, (code, stored, where) in self.entries.items():
-            if stored is None or where != scope:
-                continue
-            similarity = _jaccard(intent, stored)
-            if best is None or similarity > best.similarity:
-                best = CachedAnswer(key, code, similarity)
-        return best
-
-
 class FakeTemplates:
     """Templates for python attributes only, rendering the reference."""
 
@@ -163,11 +134,6 @@ class FakeTemplates:
     def render(self, groups: list[dict[str, Any]], target: str, pattern: str) -> str:
         text = reference(groups, target, pattern)
         return text[: len(text) // 2] if self.broken else text
-
-
-def _jaccard(left: str, right: str) -> float:
-    a, b = set(left.split()), set(right.split())
-    return len(a & b) / len(a | b) if a | b else 1.0
 
 
 def make_pipeline(models: list[ScriptedModel], **parts: Any) -> Pipeline:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-from engine_fakes import FakeTemplates, MemoryCache, ScriptedModel, make_pipeline
+from dataclasses import replace
+from pathlib import Path
 
-from weavergen.engine.request import GenerationRequest
+import pytest
+from engine_fakes import FakeRegistry, FakeTemplates, ScriptedModel, make_pipeline
+
+from weavergen.cache import VerifiedCache
+from weavergen.engine.pipeline import cache_key
+from weavergen.engine.request import GenerationRequest, select_slice
 from weavergen.errors import RequestError
 
 ATTRS = GenerationRequest("python", "attributes", ("registry.http",))
@@ -71,38 +76,52 @@ def test_budget_stops_the_cascade_and_says_so() -> None:
     assert result.models == ["qwen3_local"]
 
 
-def test_second_identical_request_is_a_cache_hit() -> None:
+def test_second_identical_request_is_a_cache_hit(tmp_path: Path) -> None:
     """A served model answer is cached and re-served after re-validation."""
     models = fleet(["REF"], [])
-    pipeline = make_pipeline(models, cache=MemoryCache())
+    pipeline = make_pipeline(models, cache=VerifiedCache(tmp_path / "c.db"))
     pipeline.generate(GO)
     again = pipeline.generate(GO)
     assert (again.tier, again.cache_hit, again.calls) == ("cache", True, [])
     assert len(models[0].prompts) == 1
 
 
-def test_cached_answer_failing_revalidation_is_evicted() -> None:
+def test_cached_answer_failing_revalidation_is_evicted(tmp_path: Path) -> None:
     """A stale cache entry is evicted, counted and the request regenerated."""
-    cache = MemoryCache()
+    cache = VerifiedCache(tmp_path / "c.db")
     pipeline = make_pipeline(fleet(["REF", "REF"], []), cache=cache)
     first = pipeline.generate(GO)
-    key = next(iter(cache.entries))
-    cache.entries[key] = ("stale", None, cache.entries[key][2])
+    registry = FakeRegistry()
+    key = cache_key(GO, registry.content_hash(select_slice(GO, registry)))
+    entry = cache.peek(key)
+    assert entry is not None
+    cache.put(replace(entry, code="stale"))
     again = pipeline.generate(GO)
     assert (again.tier, again.code) == ("local", first.code)
-    assert (cache.evicted, pipeline.stats.cache_evictions) == ([key], 1)
+    assert pipeline.stats.cache_evictions == 1
+    assert cache.stats().false_hits == 1
 
 
-def test_similar_intent_reuses_the_cached_answer() -> None:
+def test_similar_intent_reuses_the_cached_answer(tmp_path: Path) -> None:
     """An intent differing by one word of many hits the semantic cache."""
     words = "add constants for every http attribute with docs and enums please"
     first = GenerationRequest("go", "attributes", ("registry.http",), intent=words)
     second = GenerationRequest(
-        "go", "attributes", ("registry.http",), intent=words + " now"
+        "go", "attributes", ("registry.http",), intent=words.replace("please", "")
     )
-    pipeline = make_pipeline(fleet(["REF"], ["REF"]), cache=MemoryCache())
+    cache = VerifiedCache(tmp_path / "c.db")
+    pipeline = make_pipeline(fleet(["REF"], ["REF"]), cache=cache)
     pipeline.generate(first)
     assert pipeline.generate(second).tier == "cache"
+    assert cache.stats().semantic_hits == 1
+
+
+def test_identical_requests_differ_only_in_spacing_share_a_key() -> None:
+    """Group order and intent whitespace do not change the cache key."""
+    one = GenerationRequest("go", "docs", ("a", "b"), intent="Add  Helpers")
+    two = GenerationRequest("go", "docs", ("b", "a"), intent="add helpers ")
+    assert cache_key(one, "h") == cache_key(two, "h")
+    assert cache_key(one, "h") != cache_key(one, "other-content")
 
 
 def test_simulated_models_get_the_reference_and_real_ones_never() -> None:

@@ -71,14 +71,6 @@ def test_star_selects_the_whole_registry() -> None:
     assert len(groups) == 3
 
 
-def test_key_ignores_group_order_and_intent_spacing() -> None:
-    """Same groups in another order and re-spaced intent give the same key."""
-    one = GenerationRequest("go", "docs", ("a", "b"), intent="Add  Helpers")
-    two = GenerationRequest("go", "docs", ("b", "a"), intent="add helpers ")
-    assert one.key("h") == two.key("h")
-    assert one.key("h") != one.key("other-content")
-
-
 def test_normalise_intent_folds_case_and_blank_to_none() -> None:
     """Whitespace-only intents count as no intent."""
     assert normalise_intent("  A\tB ") == "a b"

@@ -14,9 +14,12 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 
+from weavergen.cache import SingleFlight, VerifiedCache
 from weavergen.engine.forge_tier import ForgeTemplates
-from weavergen.engine.pipeline import AnswerCache, Flights, Pipeline, RegistryView
+from weavergen.engine.pipeline import Pipeline, RegistryView
 from weavergen.engine.reference import reference_code
+from weavergen.engine.request import GenerationResult
+from weavergen.engine.validate import validate
 from weavergen.models.chat import ChatModel
 from weavergen.models.config import load_models_config
 from weavergen.routing import RulePolicy, load_routing_config
@@ -51,8 +54,6 @@ def build_pipeline(
     use_cache: bool = True,
 ) -> Pipeline:
     """A pipeline with templates, the verified cache, config'd models, rules."""
-    from weavergen.engine.validate import validate  # noqa: PLC0415
-
     chosen = dict(models) if models is not None else load_models(config_path)
     cache, flights = _cache_parts(state_dir) if use_cache else (None, None)
     return Pipeline(
@@ -68,10 +69,10 @@ def build_pipeline(
     )
 
 
-def _cache_parts(state_dir: Path) -> tuple[AnswerCache | None, Flights | None]:
-    from weavergen.engine.cache_tier import open_cache  # noqa: PLC0415
-
-    return open_cache(state_dir / CACHE_FILE)
+def _cache_parts(
+    state_dir: Path,
+) -> tuple[VerifiedCache, SingleFlight[GenerationResult]]:
+    return VerifiedCache(state_dir / CACHE_FILE), SingleFlight()
 
 
 def describe_models(models: Mapping[str, ChatModel]) -> list[dict[str, Any]]:

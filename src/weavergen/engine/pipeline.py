@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 from opentelemetry.trace import Span, Tracer, format_trace_id
 
+from weavergen.cache import CacheEntry, CacheScope, SingleFlight, VerifiedCache
+from weavergen.cache.keys import request_key, subject_parts
 from weavergen.engine.classify import complexity, slice_shape
 from weavergen.engine.consensus import Vote, run_consensus
 from weavergen.engine.costing import CostRates, template_cost
@@ -30,6 +32,7 @@ from weavergen.engine.request import (
     normalise_intent,
     select_slice,
 )
+from weavergen.errors import TemplateError
 from weavergen.models.chat import ChatModel, Prompt
 from weavergen.routing.cascade import (
     Attempt,
@@ -77,43 +80,6 @@ class TemplateTier(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class CachedAnswer:
-    """An earlier served answer and how closely its request matches."""
-
-    key: str
-    code: str
-    similarity: float = 1.0
-
-
-class AnswerCache(Protocol):
-    """The verified cache as the pipeline uses it (exact and semantic)."""
-
-    def get(self, key: str) -> CachedAnswer | None:
-        """The answer stored under ``key``."""
-        ...
-
-    def put(self, key: str, code: str, *, intent: str | None, scope: str) -> None:
-        """Store a served answer."""
-        ...
-
-    def evict(self, key: str) -> None:
-        """Drop an answer that no longer passes validation."""
-        ...
-
-    def nearest_intent(self, intent: str, scope: str) -> CachedAnswer | None:
-        """The stored answer whose intent is most similar, within ``scope``."""
-        ...
-
-
-class Flights(Protocol):
-    """Runs one computation per key for concurrent callers."""
-
-    def do(self, key: str, work: Callable[[], GenerationResult]) -> GenerationResult:
-        """Return ``work()``'s result, shared by every caller with ``key``."""
-        ...
-
-
 Validator = Callable[[str, str, str, list[dict[str, Any]]], Verdict]
 Reference = Callable[[list[dict[str, Any]], str, str], str]
 
@@ -140,8 +106,8 @@ class Pipeline:
     reference: Reference
     tracer: Tracer
     templates: TemplateTier | None = None
-    cache: AnswerCache | None = None
-    flights: Flights | None = None
+    cache: VerifiedCache | None = None
+    flights: SingleFlight[GenerationResult] | None = None
     targets: tuple[str, ...] = TARGETS
     cost_rates: CostRates = field(default_factory=CostRates)
     stats: PipelineStats = field(default_factory=PipelineStats)
@@ -181,20 +147,28 @@ class Pipeline:
 
     def _from_template(self, job: _Job) -> GenerationResult | None:
         request = job.request
-        if not self._has_template(job) or request.intent:
+        if self.templates is None or not self._has_template(job) or request.intent:
             return None
         if job.scope in self._failed_templates:
             return None
         started = time.process_time()
-        code = self.templates.render(job.groups, request.target, request.pattern)  # type: ignore[union-attr]
+        try:
+            code = self.templates.render(job.groups, request.target, request.pattern)
+        except TemplateError as exc:
+            # A broken template costs this tier, not the request: models answer.
+            self._template_failed(job, f"cannot render: {exc}")
+            return None
         verdict = self._check(job)(code)
         if not _clears(verdict, request.quality_floor):
-            self.stats.template_failures += 1
-            self._failed_templates.add(job.scope)
-            log.warning("template for %s failed validation", request.describe())
+            self._template_failed(job, f"fails validation at {verdict.score:.2f}")
             return None
         cpu_s = time.process_time() - started
         return self._cheap_result(job, code, "template", verdict, cpu_s, stored=True)
+
+    def _template_failed(self, job: _Job, why: str) -> None:
+        self.stats.template_failures += 1
+        self._failed_templates.add(job.scope)
+        log.warning("template for %s %s", job.request.describe(), why)
 
     def _has_template(self, job: _Job) -> bool:
         request = job.request
@@ -205,36 +179,42 @@ class Pipeline:
     def _from_cache(self, job: _Job) -> GenerationResult | None:
         if self.cache is None:
             return None
-        hit = self.cache.get(job.key)
-        if hit is None and job.request.intent:
-            hit = self._semantic_hit(job)
-        if hit is None:
-            return None
         started = time.process_time()
-        verdict = self._check(job)(hit.code)
-        if not _clears(verdict, job.request.quality_floor):
-            self.cache.evict(hit.key)
-            self.stats.cache_evictions += 1
-            log.info("evicted cache entry %s: fails the current slice", hit.key[:12])
+        check = self._entry_check(job)
+        entry = self.cache.get_verified(job.key, check)
+        intent = normalise_intent(job.request.intent)
+        if entry is None and intent is not None:
+            hit = self.cache.lookup_intent_verified(
+                intent, job.cache_scope, check, SEMANTIC_THRESHOLD
+            )
+            entry = hit.entry if hit is not None else None
+        if entry is None or job.cache_verdict is None:
             return None
         cpu_s = time.process_time() - started
-        result = self._cheap_result(job, hit.code, "cache", verdict, cpu_s)
+        result = self._cheap_result(job, entry.code, "cache", job.cache_verdict, cpu_s)
         result.cache_hit = True
         return result
 
-    def _semantic_hit(self, job: _Job) -> CachedAnswer | None:
-        nearest = self._nearest(job)
-        if nearest is None or nearest.similarity < SEMANTIC_THRESHOLD:
-            return None
-        return nearest
+    def _entry_check(self, job: _Job) -> Callable[[CacheEntry], bool]:
+        # The cache re-validates every hit against the slice as it is now and
+        # evicts what fails; the verdict is kept for the result's score.
+        def check(entry: CacheEntry) -> bool:
+            verdict = self._check(job)(entry.code)
+            if _clears(verdict, job.request.quality_floor):
+                job.cache_verdict = verdict
+                return True
+            self.stats.cache_evictions += 1
+            log.info("cache entry %s fails the current slice", entry.key[:12])
+            return False
 
-    def _nearest(self, job: _Job) -> CachedAnswer | None:
+        return check
+
+    def _novelty(self, job: _Job) -> float:
         intent = normalise_intent(job.request.intent)
         if self.cache is None or intent is None:
-            return None
-        if job.nearest is None:
-            job.nearest = self.cache.nearest_intent(intent, job.scope)
-        return job.nearest
+            return 1.0
+        nearest = self.cache.lookup_intent(intent, job.cache_scope, threshold=0.0)
+        return 1.0 - nearest.similarity if nearest is not None else 1.0
 
     def _cheap_result(
         self,
@@ -303,13 +283,12 @@ class Pipeline:
         return result
 
     def _complexity(self, job: _Job) -> float:
-        nearest = self._nearest(job)
         return complexity(
             job.request.pattern,
             slice_shape(job.groups),
             has_template=self._has_template(job),
             intent=job.request.intent,
-            novelty=1.0 - nearest.similarity if nearest else 1.0,
+            novelty=self._novelty(job),
         )
 
     def _context(self, job: _Job) -> RouteContext:
@@ -371,7 +350,7 @@ class Pipeline:
             group_ids=job.group_ids,
         )
         if winner is not None:
-            self._remember(job, winner.code)
+            self._remember(job, result)
         return result
 
     def _tier_of(self, winner: Attempt | None, attempts: tuple[Attempt, ...]) -> str:
@@ -380,11 +359,24 @@ class Pipeline:
             return "local"
         return "local" if self.models[last.model].tier == "local" else "cloud"
 
-    def _remember(self, job: _Job, code: str) -> None:
+    def _remember(self, job: _Job, result: GenerationResult) -> None:
         if self.cache is None:
             return
-        intent = normalise_intent(job.request.intent)
-        self.cache.put(job.key, code, intent=intent, scope=job.scope)
+        request = job.request
+        entry = CacheEntry(
+            key=job.key,
+            code=result.code,
+            target=request.target,
+            pattern=request.pattern,
+            subject=subject_parts(request.subject),
+            slice_hash=job.content_hash,
+            intent=normalise_intent(request.intent),
+            confidence=result.confidence,
+            cost_usd=result.cost_usd,
+            tier=result.tier or "cloud",
+            models=tuple(result.models),
+        )
+        self.cache.put(entry)
 
     def _record(
         self, span: Span, job: _Job, result: GenerationResult, cpu_s: float
@@ -414,11 +406,16 @@ class _Job:
     content_hash: str
     complexity: float = 0.0
     reference: str | None = None
-    nearest: CachedAnswer | None = None
+    cache_verdict: Verdict | None = None
 
     @property
     def key(self) -> str:
-        return self.request.key(self.content_hash)
+        return cache_key(self.request, self.content_hash)
+
+    @property
+    def cache_scope(self) -> CacheScope:
+        request = self.request
+        return CacheScope(request.target, request.pattern, self.content_hash)
 
     @property
     def scope(self) -> str:
@@ -428,6 +425,17 @@ class _Job:
     @property
     def group_ids(self) -> list[str]:
         return [str(group.get("id", "")) for group in self.groups]
+
+
+def cache_key(request: GenerationRequest, content_hash: str) -> str:
+    """The verified cache's exact key for a request over a slice."""
+    return request_key(
+        request.target,
+        request.pattern,
+        request.subject,
+        intent=request.intent,
+        slice_hash=content_hash,
+    )
 
 
 def _clears(verdict: Verdict, floor: float) -> bool:

@@ -11,8 +11,6 @@ expected and suggests close matches.
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -62,18 +60,6 @@ class GenerationRequest:
     quality_floor: float = 0.95
     budget_usd: float | None = None
     explicit_models: tuple[str, ...] = ()
-
-    def key(self, content_hash: str) -> str:
-        """Say which requests are the same, for the cache and single flight."""
-        payload = {
-            "target": self.target,
-            "pattern": self.pattern,
-            "subject": list(_subject_parts(self.subject)),
-            "intent": normalise_intent(self.intent),
-            "content": content_hash,
-        }
-        text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
 
     def describe(self) -> str:
         """Render the request on one line, for logs and messages."""

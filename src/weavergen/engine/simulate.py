@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from weavergen.engine.pipeline import Pipeline
+from weavergen.engine.pipeline import Pipeline, cache_key
 from weavergen.engine.prompt import build_prompt
 from weavergen.engine.request import TARGETS, GenerationRequest, GenerationResult
 from weavergen.models.chat import ChatModel
@@ -119,7 +119,7 @@ class NaiveBaseline:
     def cost_usd(self, request: GenerationRequest) -> float:
         """What all models together charge for this request."""
         groups = self.pipeline.slice_of(request)
-        key = request.key(self.pipeline.registry.content_hash(groups))
+        key = cache_key(request, self.pipeline.registry.content_hash(groups))
         if key not in self._priced:
             self._priced[key] = self._price(request, groups, key)
         return self._priced[key]
