@@ -36,6 +36,12 @@ PROVIDERS = ["openai", "anthropic"]
 PROMPT = Prompt(system="Be exact.", user="Write the constants.", max_output_tokens=64)
 
 
+@pytest.fixture(params=PROVIDERS)
+def provider(request: pytest.FixtureRequest) -> str:
+    """Each test runs once per wire format."""
+    return str(request.param)
+
+
 def success(provider: str, text: str = "X = 1") -> Reply:
     """A success reply with 1000 input and 200 output tokens, no caching."""
     if provider == "openai":
@@ -46,11 +52,9 @@ def success(provider: str, text: str = "X = 1") -> Reply:
 PLAIN_COST_USD = (1000 * 2.0 + 200 * 8.0) / 1e6
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_success_returns_text_usage_and_cost(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """A 200 with usage gives the text, the counts and their price, in one try."""
@@ -68,7 +72,6 @@ def test_success_returns_text_usage_and_cost(
     assert completion.usage.estimated is False
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_429_waits_retry_after_seconds_then_succeeds(
     provider: str,
     server: ScriptedServer,
@@ -85,7 +88,6 @@ def test_429_waits_retry_after_seconds_then_succeeds(
     assert completion.cost_usd == pytest.approx(PLAIN_COST_USD)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_429_on_every_try_raises_rate_limited_after_max_retries(
     provider: str,
     server: ScriptedServer,
@@ -103,7 +105,6 @@ def test_429_on_every_try_raises_rate_limited_after_max_retries(
     assert adapter.url in str(info.value)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_retry_after_beyond_limit_stops_retrying(
     provider: str,
     server: ScriptedServer,
@@ -118,7 +119,6 @@ def test_retry_after_beyond_limit_stops_retrying(
     assert len(server.received) == 1
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_500_then_success_retries_once_with_backoff(
     provider: str,
     server: ScriptedServer,
@@ -134,11 +134,9 @@ def test_500_then_success_retries_once_with_backoff(
     assert completion.cost_usd == pytest.approx(PLAIN_COST_USD)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_5xx_on_every_try_raises_unavailable(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """Three 503s with max_retries=2 raise ProviderUnavailable naming HTTP 503."""
@@ -148,7 +146,6 @@ def test_5xx_on_every_try_raises_unavailable(
     assert len(server.received) == 3
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_hang_past_timeout_raises_unavailable(
     provider: str,
     server: ScriptedServer,
@@ -164,7 +161,6 @@ def test_hang_past_timeout_raises_unavailable(
     assert len(sleeps) == 1
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_malformed_json_raises_response_error_without_retry(
     provider: str,
     server: ScriptedServer,
@@ -179,11 +175,9 @@ def test_malformed_json_raises_response_error_without_retry(
     assert sleeps == []
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_json_of_the_wrong_shape_raises_response_error(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """Valid JSON without the answer's fields is a ProviderResponseError."""
@@ -192,11 +186,9 @@ def test_json_of_the_wrong_shape_raises_response_error(
         adapter_for(provider).complete(PROMPT)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_cut_off_body_is_retried_then_succeeds(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """A body shorter than its Content-Length is retried; the retry counts."""
@@ -206,11 +198,9 @@ def test_cut_off_body_is_retried_then_succeeds(
     assert completion.cost_usd == pytest.approx(PLAIN_COST_USD)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_cut_off_body_every_time_raises_response_error(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """Bodies cut off on every try end in ProviderResponseError."""
@@ -221,11 +211,9 @@ def test_cut_off_body_every_time_raises_response_error(
     assert len(server.received) == 2
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_missing_usage_is_estimated_from_characters(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """Without usage, tokens are chars/4 rounded up and marked estimated."""
@@ -239,11 +227,9 @@ def test_missing_usage_is_estimated_from_characters(
     assert completion.cost_usd == pytest.approx((8 * 2.0 + 11 * 8.0) / 1e6)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_client_error_is_not_retried(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """A 400 will fail the same way again, so it is raised at once."""
@@ -253,7 +239,6 @@ def test_client_error_is_not_retried(
     assert len(server.received) == 1
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_connection_refused_raises_unavailable_after_retries(
     provider: str, sleeps: list[float], opened: list[HttpChatModel]
 ) -> None:
@@ -267,11 +252,9 @@ def test_connection_refused_raises_unavailable_after_retries(
     assert len(sleeps) == 2
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_reference_answer_is_never_sent(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """Prompt.reference is ground truth for simulation only, not for providers."""
@@ -281,11 +264,9 @@ def test_reference_answer_is_never_sent(
     assert "SECRET_REFERENCE_ANSWER" not in str(server.received[0].body)
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_missing_key_variable_fails_only_when_called(
     provider: str,
     server: ScriptedServer,
-    sleeps: list[float],
     adapter_for: AdapterFactory,
 ) -> None:
     """Constructing works without the key; the call names the missing variable."""
@@ -307,7 +288,6 @@ def _fault_replies(provider: str) -> list[Reply]:
     ]
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_api_key_never_reaches_logs_or_errors(
     provider: str,
     server: ScriptedServer,
@@ -348,7 +328,6 @@ def test_price_constant_matches_the_hand_calculation() -> None:
     )
 
 
-@pytest.mark.parametrize("provider", PROVIDERS)
 def test_429_with_http_date_retry_after_waits_until_that_date(
     provider: str,
     server: ScriptedServer,

@@ -7,7 +7,7 @@ simulated fleet answers is decided by ``weavergen.toml``
 """
 
 from weavergen.models.anthropic import AnthropicChatModel, anthropic_usage
-from weavergen.models.chat import ChatModel, Completion, Prompt, Tier
+from weavergen.models.chat import ChatModel, Completion, PricedModel, Prompt, Tier
 from weavergen.models.circuit import CircuitBreaker
 from weavergen.models.config import ModelsConfig, build_model, load_models_config
 from weavergen.models.fallback import FailedModel, FallbackChain, FallbackOutcome
@@ -35,6 +35,7 @@ __all__ = [
     "ModelPrice",
     "ModelsConfig",
     "OpenAIChatModel",
+    "PricedModel",
     "Prompt",
     "RetryPolicy",
     "SimulatedDraw",

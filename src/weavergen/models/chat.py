@@ -79,3 +79,31 @@ class ChatModel(Protocol):
     def complete(self, prompt: Prompt) -> Completion:
         """Answer ``prompt``; raise a ``ProviderError`` subclass on failure."""
         ...
+
+
+class PricedModel:
+    """Base of the concrete models: the name, price and tier they are built with.
+
+    Kept read-only so that a model's price cannot change between the router's
+    estimate and the bill.
+    """
+
+    def __init__(self, name: str, price: ModelPrice, tier: Tier) -> None:
+        self._name = name
+        self._price = price
+        self._tier: Tier = tier
+
+    @property
+    def name(self) -> str:
+        """The model's name in ``weavergen.toml`` or the fleet."""
+        return self._name
+
+    @property
+    def price(self) -> ModelPrice:
+        """Its price per million tokens."""
+        return self._price
+
+    @property
+    def tier(self) -> Tier:
+        """``local`` or ``cloud``."""
+        return self._tier

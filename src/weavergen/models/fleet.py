@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from weavergen.errors import RequestError
-from weavergen.models.chat import Completion, Prompt, Tier
+from weavergen.models.chat import Completion, PricedModel, Prompt, Tier
 from weavergen.models.flaws import FLAW_KINDS, FlawKind, inject_flaw
 from weavergen.models.pricing import ModelPrice, Usage, estimate_tokens
 
@@ -57,7 +57,7 @@ class SimulatedDraw:
     latency_s: float
 
 
-class SimulatedModel:
+class SimulatedModel(PricedModel):
     """A model that fakes answers from ``prompt.reference``; never sleeps."""
 
     provider: ClassVar[str] = "simulated"
@@ -71,33 +71,16 @@ class SimulatedModel:
         tier: Tier = "cloud",
         seed: int = 0,
     ) -> None:
-        self._name = name
-        self._price = price
-        self._tier: Tier = tier
+        super().__init__(name, price, tier)
         self.success_rate = success_rate
         self.seed = seed
         self._attempts: dict[str, int] = {}
         self._lock = threading.Lock()
 
     @property
-    def name(self) -> str:
-        """The model's name in the fleet."""
-        return self._name
-
-    @property
-    def price(self) -> ModelPrice:
-        """Its blended price per million tokens."""
-        return self._price
-
-    @property
     def simulated(self) -> bool:
         """Always True."""
         return True
-
-    @property
-    def tier(self) -> Tier:
-        """``local`` or ``cloud``."""
-        return self._tier
 
     def __repr__(self) -> str:
         return f"SimulatedModel(name={self._name!r}, success_rate={self.success_rate})"

@@ -30,7 +30,7 @@ from weavergen.errors import (
     ProviderResponseError,
     ProviderUnavailable,
 )
-from weavergen.models.chat import Completion, Prompt, Tier
+from weavergen.models.chat import Completion, PricedModel, Prompt, Tier
 from weavergen.models.circuit import CircuitBreaker
 from weavergen.models.pricing import ModelPrice, Usage, estimate_tokens
 from weavergen.models.retry import RetryPolicy, parse_retry_after
@@ -60,7 +60,7 @@ class _RetryableFailure(Exception):
         self.retry_after_s = retry_after_s
 
 
-class HttpChatModel:
+class HttpChatModel(PricedModel):
     """Base of the HTTP adapters; subclasses supply the wire format."""
 
     provider: ClassVar[str] = "http"
@@ -81,9 +81,7 @@ class HttpChatModel:
         sleep: Callable[[float], None] = time.sleep,
         config_source: str = "<code>",
     ) -> None:
-        self._name = name
-        self._price = price
-        self._tier: Tier = tier
+        super().__init__(name, price, tier)
         self.model = model
         self.url = base_url.rstrip("/") + self.path
         self.api_key_env = api_key_env
@@ -99,24 +97,9 @@ class HttpChatModel:
         self._init_lock = threading.Lock()
 
     @property
-    def name(self) -> str:
-        """The model's name in ``weavergen.toml``."""
-        return self._name
-
-    @property
-    def price(self) -> ModelPrice:
-        """Its price per million tokens."""
-        return self._price
-
-    @property
     def simulated(self) -> bool:
         """Always False: a real server answers."""
         return False
-
-    @property
-    def tier(self) -> Tier:
-        """``local`` or ``cloud``, from the configuration."""
-        return self._tier
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self._name!r}, url={self.url!r})"
