@@ -4,20 +4,22 @@ Replaying measured spans (:func:`weavergen.economics.stress.replay_workload`)
 estimates what a change would cost; this runner instead runs the same seeded
 workload again with the change in place: every model's price scaled, cheap
 models' success rates lowered (so the cascade escalates more), or the cache
-made to miss until its hit rate stays under a cap. Each run writes its own
-span store, and the ledger is read back from it, so every figure comes from
-spans. Everything it produces is simulated.
+switched off for requests that would lift its hit rate over a cap. Each run
+writes its own span store, and the ledger is read back from it, so every
+figure comes from spans. Everything it produces is simulated.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from weavergen.economics.ledger import Ledger, open_ledger
 from weavergen.economics.stress import RunWorkload, WorkloadConfig
 from weavergen.engine.assemble import build_pipeline
-from weavergen.engine.pipeline import AnswerCache, CachedAnswer, Pipeline
+from weavergen.engine.request import GenerationRequest
 from weavergen.engine.simulate import build_workload
 from weavergen.models.fleet import SimulatedModel, simulated_fleet
 from weavergen.models.pricing import ModelPrice
@@ -31,69 +33,71 @@ logger = logging.getLogger(__name__)
 CHEAP_PRICE_PER_MTOK = 1.0
 
 
-class CappedCache:
-    """A cache that turns hits into misses so its hit rate stays under a cap.
+class Generator(Protocol):
+    """The part of the pipeline a capped run needs."""
 
-    The rate is over lookups; generations answered by a template never look
-    the cache up, so the rate over all generations is lower still.
+    cache: Any
+
+    def generate(self, request: GenerationRequest) -> Any: ...
+
+
+def serve_capped(
+    pipeline: Generator, requests: Sequence[GenerationRequest], cap: float
+) -> int:
+    """Serve ``requests`` with the cache switched off whenever a hit would
+    lift the hit rate over ``cap``; return the number of cache hits.
+
+    Working at the request level (rather than wrapping the cache) depends
+    only on the pipeline's public ``cache`` field and ``cache_hit`` result.
+    A request served without the cache also stores nothing in it.
     """
-
-    def __init__(self, inner: AnswerCache, cap: float) -> None:
-        self.inner = inner
-        self.cap = cap
-        self.lookups = 0
-        self.hits = 0
-
-    def get(self, key: str) -> CachedAnswer | None:
-        """The stored answer, unless serving it would break the cap."""
-        self.lookups += 1
-        return self._allow(self.inner.get(key))
-
-    def put(self, key: str, code: str, *, intent: str | None, scope: str) -> None:
-        """Store as the real cache does."""
-        self.inner.put(key, code, intent=intent, scope=scope)
-
-    def evict(self, key: str) -> None:
-        """Evict as the real cache does."""
-        self.inner.evict(key)
-
-    def nearest_intent(self, intent: str, scope: str) -> CachedAnswer | None:
-        """The nearest answer, unless serving it would break the cap."""
-        return self._allow(self.inner.nearest_intent(intent, scope))
-
-    def _allow(self, answer: CachedAnswer | None) -> CachedAnswer | None:
-        if answer is None or self.hits + 1 > self.cap * self.lookups:
-            return None
-        self.hits += 1
-        return answer
+    real, hits = pipeline.cache, 0
+    for index, request in enumerate(requests):
+        allowed = hits + 1 <= cap * (index + 1)
+        pipeline.cache = real if allowed else None
+        try:
+            hits += int(bool(pipeline.generate(request).cache_hit))
+        finally:
+            pipeline.cache = real
+    return hits
 
 
 def simulated_workload(
-    registry: str, requests: int, seed: int, work_dir: Path
+    registry: str, requests: int, seed: int, work_dir: Path, *, use_cache: bool = True
 ) -> RunWorkload:
     """A runner that re-runs one seeded workload under each config."""
     loaded = load_registry(registry)
     workload = build_workload(loaded.groups, requests, seed)
 
+    runs = iter(range(1, 1_000_000))
+
     def run(config: WorkloadConfig) -> Ledger:
-        folder = work_dir / _slug(config)
+        # A fresh folder per run: a reused one would add its spans to the last.
+        folder = work_dir / f"{next(runs):03d}-{_slug(config)}"
         fleet = {m.name: _adjusted(m, config) for m in simulated_fleet(seed)}
         with Telemetry(folder) as telemetry, telemetry.run("economics stress"):
             pipeline = build_pipeline(
-                loaded, tracer=telemetry.tracer, state_dir=folder, models=fleet
+                loaded,
+                tracer=telemetry.tracer,
+                state_dir=folder,
+                models=fleet,
+                use_cache=use_cache,
             )
-            _cap_cache(pipeline, config.max_cache_hit_rate)
-            for request in workload.requests:
-                pipeline.generate(request)
+            _serve(pipeline, workload.requests, config.max_cache_hit_rate)
         logger.info("stress run %s: %d requests", folder.name, requests)
         return open_ledger(folder)
 
     return run
 
 
-def _cap_cache(pipeline: Pipeline, cap: float | None) -> None:
-    if cap is not None and pipeline.cache is not None:
-        pipeline.cache = CappedCache(pipeline.cache, cap)
+def _serve(
+    pipeline: Generator, requests: Sequence[GenerationRequest], cap: float | None
+) -> None:
+    if cap is not None:
+        serve_capped(pipeline, requests, cap)
+        return
+    for request in requests:
+        pipeline.generate(request)
 
 
 def _adjusted(model: SimulatedModel, config: WorkloadConfig) -> SimulatedModel:
