@@ -1,0 +1,230 @@
+"""End-to-end tests of ``weavergen generate`` against a local model server."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openai_stub import StubServer
+
+from weavergen.cli import run_app
+from weavergen.engine.reference import reference_code
+from weavergen.registry import load_registry
+
+REGISTRY_YAML = """\
+groups:
+  - id: registry.shop
+    type: attribute_group
+    brief: Shop attributes.
+    attributes:
+      - id: shop.order.id
+        type: string
+        brief: The order id.
+        examples: ["o-1"]
+        stability: stable
+      - id: shop.order.state
+        type:
+          members:
+            - id: open
+              value: "open"
+              stability: stable
+            - id: paid
+              value: "paid"
+              stability: stable
+        brief: Where the order is.
+        stability: stable
+"""
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    (folder / "shop.yaml").write_text(REGISTRY_YAML)
+    return folder
+
+
+@pytest.fixture
+def correct_go(registry: Path) -> str:
+    groups = load_registry(registry).groups
+    return reference_code(groups, "go", "attributes")
+
+
+def serve(answers: dict[str, list[str]]) -> Iterator[StubServer]:
+    server = StubServer(answers)
+    yield server
+    server.stop()
+
+
+def write_config(tmp_path: Path, base_url: str) -> Path:
+    path = tmp_path / "weavergen.toml"
+    path.write_text(
+        textwrap.dedent(
+            f"""
+            [models.small_local]
+            provider = "openai"
+            model = "small"
+            base_url = "{base_url}"
+            tier = "local"
+            price_per_mtok = 0.05
+
+            [models.big_cloud]
+            provider = "openai"
+            model = "big"
+            base_url = "{base_url}"
+            tier = "cloud"
+            input_per_mtok = 1.0
+            output_per_mtok = 4.0
+            """
+        )
+    )
+    return path
+
+
+def generate(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    code = run_app(["generate", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_correct_local_answer_is_served_with_its_cost(
+    tmp_path: Path, registry: Path, correct_go: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The local server's right answer is printed, priced and not labelled simulated."""
+    for server in serve({"small": [correct_go], "big": ["unused"]}):
+        config = write_config(tmp_path, server.base_url)
+        code, out, err = generate(
+            [
+                "-r",
+                str(registry),
+                "--target",
+                "go",
+                "--pattern",
+                "attributes",
+                "--group",
+                "registry.shop",
+                "--config",
+                str(config),
+            ],
+            capsys,
+        )
+        assert code == 0, err
+        assert out.strip() == correct_go.strip()
+        assert "tier local" in err
+        assert "SIMULATED" not in err
+        assert "small_local" in err
+        assert [body["model"] for body in server.received] == ["small"]
+        assert correct_go not in json.dumps(server.received)
+
+
+def test_garbage_escalates_to_the_fallback_model_and_report_shows_it(
+    tmp_path: Path, registry: Path, correct_go: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Garbage from the local model is not served; the cloud model's answer is."""
+    state = tmp_path / "state"
+    for server in serve({"small": ["package x\nfunc ("], "big": [correct_go]}):
+        config = write_config(tmp_path, server.base_url)
+        code, out, _ = generate(
+            [
+                "-r",
+                str(registry),
+                "--target",
+                "go",
+                "--pattern",
+                "attributes",
+                "--namespace",
+                "shop",
+                "--config",
+                str(config),
+                "--json",
+                "--state-dir",
+                str(state),
+            ],
+            capsys,
+        )
+        assert code == 0
+        result = json.loads(out)
+        assert result["models"] == ["small_local", "big_cloud"]
+        assert [call["passed"] for call in result["calls"]] == [False, True]
+        assert result["tier"] == "cloud"
+        assert result["cost_usd"] == pytest.approx(
+            (120 + 80) * 0.05e-6 + 120 * 1e-6 + 80 * 4e-6
+        )
+    assert run_app(["report", "--json", "--state-dir", str(state)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["generations"] == 1
+    assert report["items"][0]["trace_id"] == result["trace_id"]
+    assert report["items"][0]["tier"] == "cloud"
+
+
+def test_nothing_passing_exits_non_zero_without_code(
+    tmp_path: Path, registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When every model answers garbage, no code is printed and the exit is 1."""
+    for server in serve({"small": ["nope"], "big": ["nope"]}):
+        config = write_config(tmp_path, server.base_url)
+        code, out, err = generate(
+            [
+                "-r",
+                str(registry),
+                "--target",
+                "go",
+                "--pattern",
+                "attributes",
+                "--config",
+                str(config),
+            ],
+            capsys,
+        )
+    assert (code, out) == (1, "")
+    assert "no answer passed validation (stopped by exhausted)" in err
+
+
+def test_unknown_group_is_a_message_not_a_traceback(
+    registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A misspelt group id names the close match and exits 1."""
+    code, _, err = generate(
+        [
+            "-r",
+            str(registry),
+            "--target",
+            "go",
+            "--pattern",
+            "attributes",
+            "--group",
+            "registry.shp",
+        ],
+        capsys,
+    )
+    assert code == 1
+    assert "did you mean registry.shop" in err
+    assert "Traceback" not in err
+
+
+def test_simulated_fleet_labels_its_output(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a config the simulated fleet answers and says SIMULATED."""
+    out_file = tmp_path / "out.go"
+    code, _, err = generate(
+        [
+            "-r",
+            str(registry),
+            "--target",
+            "go",
+            "--pattern",
+            "attributes",
+            "-o",
+            str(out_file),
+        ],
+        capsys,
+    )
+    assert code == 0, err
+    assert err.startswith("[SIMULATED] served")
+    assert "shop.order.id" in out_file.read_text()
