@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from weavergen.forge.filters import (
     comment,
+    comment_style,
     deprecated_note,
     enum_type,
     instantiated_type,
@@ -15,6 +18,7 @@ from weavergen.forge.filters import (
     is_simple_type,
     is_stable,
     is_template_type,
+    make_comment_filter,
     make_map_text_filter,
     print_member_value,
     regex_replace,
@@ -119,3 +123,30 @@ def test_comment_wraps_list_items_under_their_text() -> None:
     assert comment(text, line_length=9) == (
         "- one two\n  three\n```\nlong code line here\n```"
     )
+
+
+def test_named_comment_formats_with_overrides() -> None:
+    """``format=`` picks a configured style; keywords override its options."""
+    formats = {"doc": {"prefix": "# ", "enforce_trailing_dots": True}}
+    doc_comment = make_comment_filter(formats, default="doc")
+    assert doc_comment("a\nb") == "# a\n# b."
+    assert doc_comment("a", prefix="// ") == "// a."
+    assert doc_comment("a..", format="doc", enforce_trailing_dots=False) == "# a.."
+
+
+def test_unknown_comment_format_or_option_is_named() -> None:
+    """A misspelt format or option says what exists."""
+    doc_comment = make_comment_filter({"doc": {}}, default=None)
+    with pytest.raises(
+        ValueError, match=r"unknown comment format 'docs' \(formats: doc\)"
+    ):
+        doc_comment("a", format="docs")
+    with pytest.raises(ValueError, match=r"unknown comment option.*prefx"):
+        comment_style({"prefx": "#"})
+
+
+def test_weaver_word_wrap_and_trailing_dot_removal() -> None:
+    """``word_wrap.line_length`` wraps; ``remove_trailing_dots`` strips dots."""
+    style = comment_style({"word_wrap": {"line_length": 5}, "format": "markdown"})
+    assert style.line_length == 5
+    assert comment("ab cd ef.", line_length=5, remove_trailing_dots=True) == "ab cd\nef"

@@ -110,3 +110,15 @@ def test_define_values_are_yaml_scalars() -> None:
     assert parse_define("empty=") == ("empty", "")
     with pytest.raises(TemplateError, match="expected key=value"):
         parse_define("novalue")
+
+
+def test_comment_formats_are_checked_at_load(tmp_path: Path) -> None:
+    """A bad comment option or default format is reported with the file."""
+    bad_option = (
+        "comment_formats: {doc: {prefx: '#'}}\ntemplates:\n  - template: t.j2\n"
+    )
+    with pytest.raises(TemplateError, match=r"comment_formats\.doc: unknown comment"):
+        load_target(make_target(tmp_path / "a", bad_option))
+    bad_default = "default_comment_format: doc\ntemplates:\n  - template: t.j2\n"
+    with pytest.raises(TemplateError, match="'doc' is not in comment_formats"):
+        load_target(make_target(tmp_path / "b", bad_default))

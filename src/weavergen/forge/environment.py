@@ -19,6 +19,7 @@ from weavergen.errors import TemplateError
 from weavergen.forge.filters import (
     TESTS,
     make_acronym_filter,
+    make_comment_filter,
     make_map_text_filter,
     static_filters,
 )
@@ -79,6 +80,9 @@ def build_environment(target: Target) -> SandboxedEnvironment:
     env.filters.update(static_filters())
     env.filters["acronym"] = make_acronym_filter(target.acronyms)
     env.filters["map_text"] = make_map_text_filter(target.text_maps)
+    env.filters["comment"] = make_comment_filter(
+        target.comment_formats, target.default_comment_format
+    )
     env.tests.update(TESTS)
     return env
 

@@ -12,6 +12,7 @@ import json
 import re
 import textwrap
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 from weavergen.forge.casing import CASE_FILTERS, apply_acronyms
@@ -124,40 +125,105 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def comment(  # noqa: PLR0917 - Weaver's comment filter takes these positionally
-    text: object,
-    prefix: str = "",
-    line_length: int = 0,
-    indent: int = 0,
-    header: str | None = None,
-    footer: str | None = None,
-    trim: bool = True,
-    enforce_trailing_dots: bool = False,
-    escape_backslashes: bool = False,
-) -> str:
-    """Format ``text`` as a comment block.
+@dataclass(frozen=True)
+class CommentStyle:
+    """How the ``comment`` filter lays text out (one ``comment_formats`` entry).
 
     Each line gets ``indent`` spaces then ``prefix``; ``line_length`` > 0
     wraps paragraphs to that width (prefix excluded); ``header`` and
     ``footer`` add opening and closing lines (``/**`` and `` */`` ...).
-    ``enforce_trailing_dots`` ends the text with a period and
-    ``escape_backslashes`` doubles backslashes (for Python docstrings).
-    Words are never split, so links and code spans stay whole; list items
-    wrap under their text, and code blocks and tables are left as written.
+    ``enforce_trailing_dots`` ends the text with one period,
+    ``remove_trailing_dots`` drops final periods, and ``escape_backslashes``
+    doubles backslashes (for Python docstrings). Words are never split, so
+    links and code spans stay whole; list items wrap under their text, and
+    code blocks and tables are left as written.
     """
-    body = str(text or "").strip() if trim else str(text or "")
-    if enforce_trailing_dots and body:
+
+    prefix: str = ""
+    line_length: int = 0
+    indent: int = 0
+    header: str | None = None
+    footer: str | None = None
+    trim: bool = True
+    enforce_trailing_dots: bool = False
+    remove_trailing_dots: bool = False
+    escape_backslashes: bool = False
+
+
+_STYLE_FIELDS = frozenset(f.name for f in fields(CommentStyle))
+# Weaver's `format: markdown | html` says how to read the text; WeaverGen
+# always reads it as Markdown, so the key is accepted and ignored.
+_IGNORED_STYLE_KEYS = frozenset({"format"})
+
+
+def comment_style(options: Mapping[str, Any]) -> CommentStyle:
+    """A CommentStyle from Weaver-style options; ValueError names unknown keys."""
+    flat = {k: v for k, v in options.items() if k not in _IGNORED_STYLE_KEYS}
+    wrap = flat.pop("word_wrap", None)
+    if isinstance(wrap, Mapping) and "line_length" in wrap:
+        flat["line_length"] = wrap["line_length"]
+    unknown = sorted(set(flat) - _STYLE_FIELDS)
+    if unknown:
+        known = ", ".join(sorted(_STYLE_FIELDS | {"word_wrap"}))
+        raise ValueError(
+            f"unknown comment option(s) {', '.join(unknown)}; known: {known}"
+        )
+    return CommentStyle(**flat)
+
+
+def _comment_body(text: object, style: CommentStyle) -> str:
+    body = str(text or "")
+    body = body.strip() if style.trim else body
+    if style.remove_trailing_dots:
+        body = body.rstrip(".")
+    elif style.enforce_trailing_dots and body:
         # Weaver collapses any run of final dots into one.
         body = body.rstrip(".") + "."
-    if escape_backslashes:
+    if style.escape_backslashes:
         body = body.replace("\\", "\\\\")
-    pad = " " * indent
-    lines = [f"{pad}{prefix}{line}".rstrip() for line in _wrap(body, line_length)]
-    if header is not None:
-        lines.insert(0, f"{pad}{header}")
-    if footer is not None:
-        lines.append(f"{pad}{footer}")
+    return body
+
+
+def format_comment(text: object, style: CommentStyle) -> str:
+    """Lay ``text`` out as a comment block in ``style``."""
+    pad = " " * style.indent
+    body = _comment_body(text, style)
+    lines = [
+        f"{pad}{style.prefix}{line}".rstrip() for line in _wrap(body, style.line_length)
+    ]
+    if style.header is not None:
+        lines.insert(0, f"{pad}{style.header}")
+    if style.footer is not None:
+        lines.append(f"{pad}{style.footer}")
     return "\n".join(lines)
+
+
+def comment(text: object, **options: Any) -> str:
+    """The ``comment`` filter without named formats: options as keywords."""
+    return format_comment(text, comment_style(options))
+
+
+def make_comment_filter(
+    formats: Mapping[str, Mapping[str, Any]], default: str | None
+) -> Callable[..., str]:
+    """The target's ``comment`` filter; ``format=`` picks a ``comment_formats`` entry.
+
+    Keyword options given in the template override the format's own.
+    """
+
+    def comment_filter(
+        text: object,
+        format: str | None = None,  # Weaver's keyword, shadowing the builtin
+        **options: Any,
+    ) -> str:
+        name = format or default
+        if name is not None and name not in formats:
+            known = ", ".join(sorted(formats)) or "none"
+            raise ValueError(f"unknown comment format {name!r} (formats: {known})")
+        base = formats[name] if name is not None else {}
+        return format_comment(text, comment_style({**base, **options}))
+
+    return comment_filter
 
 
 def markdown_to_text(text: object) -> str:

@@ -7,6 +7,9 @@ of the slices in :mod:`weavergen.forge.semconv`::
     params:                      # overridable with -D key=value
       excluded_namespaces: [ios]
     acronyms: [CPython, GC]      # for the ``acronym`` filter
+    comment_formats:             # named styles for the ``comment`` filter
+      python: {enforce_trailing_dots: true, escape_backslashes: true}
+    default_comment_format: python
     text_maps: {py_types: {int: int, string: str}}
     whitespace_control: {trim_blocks: true, lstrip_blocks: true}
     post_format: {ruff: {line_length: 120}}   # optional formatter pass
@@ -34,6 +37,7 @@ from typing import Any
 import yaml
 
 from weavergen.errors import TargetNotFound, TemplateError
+from weavergen.forge.filters import comment_style
 from weavergen.forge.semconv import SLICES
 
 logger = logging.getLogger(__name__)
@@ -69,6 +73,8 @@ class Target:
     text_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     whitespace: dict[str, bool] = field(default_factory=dict)
     post_format: dict[str, Any] = field(default_factory=dict)
+    comment_formats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_comment_format: str | None = None
 
     @property
     def config_path(self) -> Path:
@@ -157,7 +163,31 @@ def _build_target(root: Path, config: dict[str, Any]) -> Target:
             k: bool(v) for k, v in _mapping(config, "whitespace_control", path).items()
         },
         post_format=_mapping(config, "post_format", path),
+        comment_formats=_comment_formats(config, path),
+        default_comment_format=_default_comment_format(config, path),
     )
+
+
+def _comment_formats(config: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    formats = _mapping(config, "comment_formats", path)
+    for name, options in formats.items():
+        if not isinstance(options, dict):
+            raise TemplateError(f"{path}: comment_formats.{name} must be a mapping")
+        try:
+            comment_style(options)
+        except (ValueError, TypeError) as exc:
+            raise TemplateError(f"{path}: comment_formats.{name}: {exc}") from exc
+    return formats
+
+
+def _default_comment_format(config: dict[str, Any], path: Path) -> str | None:
+    name = config.get("default_comment_format")
+    formats = config.get("comment_formats") or {}
+    if name is not None and name not in formats:
+        raise TemplateError(
+            f"{path}: default_comment_format {name!r} is not in comment_formats"
+        )
+    return None if name is None else str(name)
 
 
 def _template_spec(entry: object, index: int, root: Path) -> TemplateSpec:
