@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from opentelemetry import trace
+from opentelemetry.exporter.otlp.proto.http import trace_exporter
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
 )
@@ -214,3 +215,29 @@ def test_close_twice_is_harmless(tmp_path: Path) -> None:
     telemetry.close()
 
     assert len(SpanStore(telemetry.store_path).generations()) == 1
+
+
+class _BrokenExporter:
+    def __init__(self, **_: object) -> None:
+        raise ValueError("bad certificate bundle")
+
+
+def test_otlp_set_up_failure_warns_and_store_still_fills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """If the OTLP exporter cannot even be built, the run warns and goes on."""
+    monkeypatch.setattr(trace_exporter, "OTLPSpanExporter", _BrokenExporter)
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4318")
+
+    with (
+        caplog.at_level(logging.WARNING, logger="weavergen"),
+        Telemetry(tmp_path / "state") as telemetry,
+    ):
+        _one_generation(telemetry)
+
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("weavergen")]
+    assert ours == [
+        "telemetry: cannot set up OTLP export to http://127.0.0.1:4318/v1/traces "
+        "(bad certificate bundle)"
+    ]
+    assert len(SpanStore(tmp_path / "state" / "spans.db").generations()) == 1

@@ -139,7 +139,16 @@ class Telemetry:
         )
 
         url = _traces_url(self._env, endpoint)
-        inner = OTLPSpanExporter(endpoint=url, timeout=_otlp_timeout_s(self._env))
+        try:
+            inner = OTLPSpanExporter(endpoint=url, timeout=_otlp_timeout_s(self._env))
+        # The exporter reads certificates and headers from the environment and
+        # can fail in ways we cannot list; a bad collector set-up must not stop
+        # the run it would have observed.
+        except Exception as exc:
+            self.warnings.warn(
+                "otlp", "telemetry: cannot set up OTLP export to %s (%s)", url, exc
+            )
+            return None
         return GuardedExporter(inner, f"OTLP endpoint {url}", self.warnings)
 
 
