@@ -57,7 +57,7 @@ def test_templates_cannot_include_files_outside_target(tmp_path: Path) -> None:
         folder = tmp_path / f"case{index}"
         folder.mkdir()
         (folder / "secret.txt").write_text("TOP SECRET", encoding="utf-8")
-        with pytest.raises(TemplateError, match=r"t\.j2:1: ") as caught:
+        with pytest.raises(TemplateError, match=r"t\.j2:1: no template") as caught:
             render(folder, f"{{% include {name!r} %}}")
         assert "TOP SECRET" not in str(caught.value)
 

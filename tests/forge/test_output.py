@@ -77,3 +77,17 @@ def test_output_folder_itself_is_not_a_file(tmp_path: Path) -> None:
     """The folder itself is not a valid file destination."""
     with pytest.raises(OutputEscape):
         contained_path(tmp_path, tmp_path)
+
+
+def test_relative_output_folder_and_bare_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paths already under a relative output folder, and bare names, land inside it."""
+    monkeypatch.chdir(tmp_path)
+    out = Path("out")
+    written = write_rendered([rendered(out / "a.py"), rendered(Path("b.py"))], out)
+    assert written == [
+        (tmp_path / "out/a.py").resolve(),
+        (tmp_path / "out/b.py").resolve(),
+    ]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.py", "b.py"]

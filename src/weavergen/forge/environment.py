@@ -125,4 +125,6 @@ def _template_line(exc: BaseException, where: str) -> str:
 def raise_template_error(exc: Exception, where: str) -> NoReturn:
     """Translate a rendering error into TemplateError saying file, line and what."""
     message = str(exc) or type(exc).__name__
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"no template {message!r} in the target folder"
     raise TemplateError(f"{_template_line(exc, where)}: {message}") from exc

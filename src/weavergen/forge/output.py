@@ -20,13 +20,19 @@ logger = logging.getLogger(__name__)
 def contained_path(path: Path, output_dir: Path) -> Path:
     """``path`` with symlinks resolved; OutputEscape unless inside ``output_dir``."""
     root = output_dir.resolve()
-    candidate = path if path.is_absolute() else output_dir / path
-    resolved = candidate.resolve()
+    resolved = _anchored(path, output_dir).resolve()
     if resolved == root or not resolved.is_relative_to(root):
         raise OutputEscape(
             f"refusing to write {path}: it resolves to {resolved}, outside {root}"
         )
     return resolved
+
+
+def _anchored(path: Path, output_dir: Path) -> Path:
+    """Paths from render_target start with ``output_dir``; bare names go inside."""
+    if path.is_absolute() or path.is_relative_to(output_dir):
+        return path
+    return output_dir / path
 
 
 def write_rendered(files: Iterable[RenderedFile], output_dir: Path) -> list[Path]:
