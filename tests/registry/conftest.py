@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from weavergen.errors import Problem
+
 WriteRegistry = Callable[[dict[str, str]], Path]
 
 
@@ -38,3 +40,10 @@ def write_registry(tmp_path: Path) -> WriteRegistry:
         return root
 
     return write
+
+
+def one_problem(problems: list[Problem], code: str) -> Problem:
+    """The single problem with this code (fails the test if not exactly one)."""
+    found = [p for p in problems if p.code == code]
+    assert len(found) == 1, [str(p) for p in problems]
+    return found[0]

@@ -107,7 +107,7 @@ def _read_group(raw: Any, where: Where, log: ProblemLog) -> GroupSpec | None:
         where=where,
         extends=reader.string(data, "extends"),
     )
-    _check_group_rules(spec, reader)
+    _check_group_rules(spec, reader, data)
     return spec
 
 
@@ -146,10 +146,12 @@ def _entity_associations(reader: FieldReader, data: dict[str, Any]) -> list[Any]
     return []
 
 
-def _check_group_rules(spec: GroupSpec, reader: FieldReader) -> None:
+def _check_group_rules(
+    spec: GroupSpec, reader: FieldReader, data: dict[str, Any]
+) -> None:
     """Apply the schema's cross-field rules (what each group type needs)."""
     fields = spec.fields
-    if spec.type == "span" and fields["span_kind"] is None:
+    if spec.type == "span" and data.get("span_kind") is None:
         reader.problem(
             "a span group needs 'span_kind' (one of client, server, producer, "
             "consumer, internal)",
@@ -157,13 +159,15 @@ def _check_group_rules(spec: GroupSpec, reader: FieldReader) -> None:
         )
     if spec.type == "metric":
         for key in ("metric_name", "instrument", "unit"):
-            if fields[key] is None:
+            if data.get(key) is None:
                 reader.problem(f"a metric group needs '{key}'", code="missing")
+    if spec.type == "event" and not (fields["name"] or fields["prefix"]):
+        reader.problem("an event group needs 'name' (the event name)", code="missing")
     if spec.type != "span" and fields["span_kind"] is not None:
         reader.problem("'span_kind' is only allowed on span groups", "span_kind")
     if (
         spec.type not in ("attribute_group", "undefined")
-        and fields["stability"] is None
+        and data.get("stability") is None
     ):
         reader.problem(
             f"a {spec.type} group needs 'stability' (e.g. stable, development)",

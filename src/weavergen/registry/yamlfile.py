@@ -22,6 +22,7 @@ import yaml
 
 logger = logging.getLogger(__name__)
 
+MAX_DEPTH = 64
 PathPart = str | int
 DocPath = tuple[PathPart, ...]
 
@@ -81,17 +82,20 @@ class SourceFile:
     _nodes: yaml.Node | None = field(default=None, repr=False)
 
     def line_of(self, doc_path: DocPath) -> int | None:
-        """Give the 1-based line of the value at `doc_path`, or of its parent."""
+        """Give the 1-based line of the entry at `doc_path`, or of its parent.
+
+        A mapping entry is placed on its key's line, where the user wrote it.
+        """
         try:
             node = self._root_node()
         except yaml.YAMLError:
             return None
         line = node.start_mark.line + 1 if node is not None else None
         for part in doc_path:
-            node = _child_node(node, part)
-            if node is None:
+            key, node = _child_node(node, part)
+            if key is None:
                 break
-            line = node.start_mark.line + 1
+            line = key.start_mark.line + 1
         return line
 
     def _root_node(self) -> yaml.Node | None:
@@ -100,15 +104,18 @@ class SourceFile:
         return self._nodes
 
 
-def _child_node(node: yaml.Node | None, part: PathPart) -> yaml.Node | None:
+def _child_node(
+    node: yaml.Node | None, part: PathPart
+) -> tuple[yaml.Node | None, yaml.Node | None]:
+    """Find a child: (its key node, or itself in a list; its value node)."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if getattr(key, "value", None) == part:
-                return value if isinstance(value, yaml.Node) else None
-        return None
+                return key, value
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        return node.value[part] if 0 <= part < len(node.value) else None
-    return None
+        if 0 <= part < len(node.value):
+            return node.value[part], node.value[part]
+    return None, None
 
 
 class YamlSyntaxError(Exception):
@@ -136,11 +143,61 @@ def parse_text(text: str, path: Path, display: str) -> SourceFile:
         data = yaml.load(text, Loader=CoreSchemaLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        # libyaml reports end-of-file faults on the line after the last one.
+        last = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        line = min(mark.line + 1, last) if mark is not None else None
         raise YamlSyntaxError(_describe_yaml_error(exc), line) from exc
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         raise YamlSyntaxError(f"cannot parse YAML: {exc}", None) from exc
+    if _may_be_tangled(text):
+        _check_shape(data, text)
     return SourceFile(path=path, display=display, text=text, data=data)
+
+
+def _may_be_tangled(text: str) -> bool:
+    """Cheap test for what could make data recursive or very deep."""
+    return (
+        "&" in text
+        or text.count("[") + text.count("{") >= 200
+        or re.search(r"^ {160,}\S", text, re.MULTILINE) is not None
+    )
+
+
+def _check_shape(data: Any, text: str) -> None:
+    """Reject data that contains itself (alias cycles) or nests absurdly deep."""
+    try:
+        _walk(data, 0, set())
+    except _TangledError as exc:
+        anchor = re.search(r"&[^\s]+", text)
+        line = text.count("\n", 0, anchor.start()) + 1 if anchor else None
+        raise YamlSyntaxError(str(exc), line if exc.recursive else None) from None
+
+
+class _TangledError(Exception):
+    def __init__(self, message: str, *, recursive: bool) -> None:
+        super().__init__(message)
+        self.recursive = recursive
+
+
+def _walk(node: Any, depth: int, path: set[int]) -> None:
+    if depth > MAX_DEPTH:
+        raise _TangledError(
+            f"data is nested more than {MAX_DEPTH} levels deep; expected a "
+            "semantic-convention document",
+            recursive=False,
+        )
+    if not isinstance(node, dict | list):
+        return
+    if id(node) in path:
+        raise _TangledError(
+            "an alias refers to an anchor that contains it (recursive data); "
+            "expected plain, finite data",
+            recursive=True,
+        )
+    path.add(id(node))
+    for child in node.values() if isinstance(node, dict) else node:
+        _walk(child, depth + 1, path)
+    path.discard(id(node))
 
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:

@@ -1,0 +1,128 @@
+"""Whole-file problems: every file is read, and none gives a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.registry.conftest import WriteRegistry, one_problem
+from weavergen.errors import RegistryInvalid
+from weavergen.registry import check_registry, load_registry
+
+GOOD_GROUP = """\
+groups:
+  - id: registry.ok
+    type: attribute_group
+    brief: Fine.
+    attributes:
+      - id: ok.name
+        type: string
+        brief: A name.
+        stability: stable
+        examples: [a]
+"""
+
+
+def test_malformed_yaml_is_reported_at_the_yaml_errors_line(
+    write_registry: WriteRegistry,
+) -> None:
+    """A syntax error names the file and the line libyaml stopped at."""
+    root = write_registry({"ok.yaml": GOOD_GROUP, "bad.yaml": "groups:\n  - id: [x\n"})
+    problem = one_problem(check_registry(root), "yaml_syntax")
+    assert problem.file is not None and problem.file.endswith("bad.yaml")
+    assert problem.line == 2
+    assert "malformed YAML" in problem.message
+
+
+def test_tab_indentation_is_reported_as_malformed_yaml(
+    write_registry: WriteRegistry,
+) -> None:
+    """A tab where YAML wants spaces is a syntax error on that line."""
+    root = write_registry({"tabs.yaml": "groups:\n  - id: a\n\ttype: span\n"})
+    problem = one_problem(check_registry(root), "yaml_syntax")
+    assert (problem.line, "tab" in problem.message) == (3, True)
+
+
+def test_empty_file_is_accepted_without_groups(write_registry: WriteRegistry) -> None:
+    """An empty file defines nothing and is not a problem."""
+    root = write_registry({"empty.yaml": "", "ok.yaml": GOOD_GROUP})
+    assert check_registry(root) == []
+    assert [g["id"] for g in load_registry(root).groups] == ["registry.ok"]
+
+
+def test_top_level_list_says_a_mapping_was_expected(
+    write_registry: WriteRegistry,
+) -> None:
+    """A file that is a YAML list is reported at line 1 as not a mapping."""
+    root = write_registry({"list.yaml": "- a\n- b\n"})
+    problem = one_problem(check_registry(root), "type")
+    assert (problem.file or "").endswith("list.yaml")
+    assert problem.line == 1
+    assert "must be a mapping with 'groups'" in problem.message
+    assert "got a list" in problem.message
+
+
+def test_binary_junk_is_reported_as_not_text(write_registry: WriteRegistry) -> None:
+    """Bytes that are not UTF-8 give a problem naming the file, not a traceback."""
+    root = write_registry({})
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "junk.yaml").write_bytes(b"groups:\n\xff\xfe\x00\x9c binary")
+    problem = one_problem(check_registry(root), "yaml_syntax")
+    assert (problem.file or "").endswith("junk.yaml")
+    assert (problem.line, problem.message) == (2, "file is not UTF-8 text")
+
+
+def test_groups_as_a_string_says_a_list_was_expected(
+    write_registry: WriteRegistry,
+) -> None:
+    """`groups: hello` names the line and what `groups` must be."""
+    root = write_registry({"g.yaml": "# comment\ngroups: hello\n"})
+    problem = one_problem(check_registry(root), "type")
+    assert problem.line == 2
+    assert problem.message == "'groups' must be a list of group mappings, got 'hello'"
+
+
+def test_recursive_alias_is_rejected_at_its_anchor(
+    write_registry: WriteRegistry,
+) -> None:
+    """An anchor that contains its own alias cannot be resolved; it is named."""
+    text = GOOD_GROUP.replace("examples: [a]", "examples: &e [a, *e]")
+    problem = one_problem(
+        check_registry(write_registry({"r.yaml": text})), "yaml_syntax"
+    )
+    assert problem.line == 10
+    assert "recursive" in problem.message
+
+
+def test_deeply_nested_data_is_rejected(write_registry: WriteRegistry) -> None:
+    """Absurd nesting is refused while reading, before anything recurses on it."""
+    text = "groups: " + "[" * 300 + "]" * 300 + "\n"
+    problem = one_problem(
+        check_registry(write_registry({"d.yaml": text})), "yaml_syntax"
+    )
+    assert "nested more than" in problem.message
+
+
+def test_unknown_top_level_field_names_what_was_expected(
+    write_registry: WriteRegistry,
+) -> None:
+    """A typo such as `group:` is reported on its line."""
+    root = write_registry({"t.yaml": "group:\n  - id: x\n"})
+    problem = one_problem(check_registry(root), "unknown_field")
+    assert problem.line == 1
+    assert "unknown top-level field 'group'" in problem.message
+
+
+def test_load_registry_raises_registry_invalid_with_every_problem(
+    write_registry: WriteRegistry,
+) -> None:
+    """`load_registry` raises one `RegistryInvalid` holding all problems of all files."""
+    root = write_registry({"a.yaml": "- x\n", "b.yaml": "groups: 3\n"})
+    with pytest.raises(RegistryInvalid) as caught:
+        load_registry(root)
+    assert sorted(Path(p.file or "").name for p in caught.value.problems) == [
+        "a.yaml",
+        "b.yaml",
+    ]
+    assert "2 registry problem(s)" in str(caught.value)
