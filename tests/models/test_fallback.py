@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from model_server import AdapterFactory, Reply, ScriptedServer, anthropic_reply
 
 from weavergen.errors import (
     ConfigError,
@@ -97,3 +98,21 @@ def test_chain_describes_itself_as_its_primary() -> None:
     """name, price, tier and simulated come from the first model."""
     chain = FallbackChain([ScriptedModel("a"), ScriptedModel("b")])
     assert (chain.name, chain.tier, chain.simulated) == ("a", "cloud", False)
+
+
+def test_chain_of_real_adapters_falls_back_when_the_first_server_is_down(
+    server: ScriptedServer, adapter_for: AdapterFactory
+) -> None:
+    """A 503 from the primary sends the prompt to the backup, which is billed."""
+    primary = adapter_for("openai", max_retries=0)
+    backup = adapter_for("anthropic", max_retries=0)
+    server.queue(
+        Reply(503, b"down"),
+        anthropic_reply("backup", {"input_tokens": 1000, "output_tokens": 0}),
+    )
+    outcome = FallbackChain([primary, backup]).attempt(PROMPT)
+    assert outcome.completion.provider == "anthropic"
+    assert outcome.completion.cost_usd == pytest.approx(0.002)
+    assert [f.model for f in outcome.failed] == [primary.name]
+    assert isinstance(outcome.failed[0].error, ProviderUnavailable)
+    assert [r.path for r in server.received] == ["/v1/chat/completions", "/v1/messages"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import formatdate
 
 import pytest
@@ -342,3 +343,16 @@ def test_429_with_http_date_retry_after_waits_until_that_date(
     # HTTP dates have whole seconds; the margin covers a slow machine. The
     # backoff this adapter would otherwise use is 10 ms.
     assert 20.0 < sleeps[0] <= 30.0
+
+
+def test_one_adapter_serves_many_threads(
+    provider: str, server: ScriptedServer, adapter_for: AdapterFactory
+) -> None:
+    """40 calls from 8 threads share one client and are each billed once."""
+    server.queue(*[success(provider) for _ in range(40)])
+    adapter = adapter_for(provider)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        completions = list(pool.map(lambda _: adapter.complete(PROMPT), range(40)))
+    assert len(server.received) == 40
+    assert sum(c.cost_usd for c in completions) == pytest.approx(40 * PLAIN_COST_USD)
+    assert {c.attempts for c in completions} == {1}

@@ -58,7 +58,7 @@ class CircuitBreaker:
                 self._trial_running = True
                 return
         raise ProviderUnavailable(
-            f"model {self.name}: circuit open after {self.failure_threshold} "
+            f"circuit of {self.name} open after {self.failure_threshold} "
             f"consecutive failures; next try in {self._remaining_s():.1f}s"
         )
 

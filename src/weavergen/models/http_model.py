@@ -106,7 +106,10 @@ class HttpChatModel(PricedModel):
 
     def complete(self, prompt: Prompt) -> Completion:
         """Send ``prompt``, retrying transient failures; bill the usage."""
-        self.breaker.before_call()
+        try:
+            self.breaker.before_call()
+        except ProviderUnavailable as exc:
+            raise ProviderUnavailable(f"{self._where}: {exc}") from None
         started_s = time.perf_counter()
         try:
             text, usage, attempts = self._call_with_retries(prompt)
