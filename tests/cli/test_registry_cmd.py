@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -11,8 +12,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from rich.progress import Progress
 
 from weavergen.cli import run_app
+from weavergen.cli.registry_cmd import _BarProgress, _progress
+from weavergen.engine.template_tier import generate_from_template
 from weavergen.registry import load_registry
 from weavergen.telemetry import SpanStore, attrs
 
@@ -371,3 +376,36 @@ def test_real_process_with_dead_otlp_endpoint_still_generates(
     assert len(list(out_dir.iterdir())) == len(
         SpanStore(tmp_path / "state" / "spans.db").generations()
     )
+
+
+def test_progress_bar_counts_files(spans_registry: Path, fake_target: Path) -> None:
+    """The rich bar learns the file count and advances once per file."""
+    console = Console(file=io.StringIO(), force_terminal=True)
+    with Progress(console=console) as bar:
+        sink = _BarProgress(bar)
+        records = generate_from_template(
+            load_registry(spans_registry),
+            fake_target,
+            fake_target / "out",
+            {},
+            None,
+            progress=sink,
+        )
+        [task] = bar.tasks
+
+    assert task.total == len(records) > 0
+    assert task.completed == len(records)
+
+
+def test_no_progress_bar_when_not_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Off a terminal (stderr captured here) or with --quiet there is no bar."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(name, raising=False)
+
+    with _progress(quiet=False) as sink:
+        assert sink is None
+    with _progress(quiet=True) as sink:
+        assert sink is None
+    assert capsys.readouterr().err == ""
