@@ -83,6 +83,7 @@ def test_invalid_yaml_reports_file_and_line(tmp_path: Path) -> None:
             "unsupported filter",
         ),
         ("  - just a string\n", "expected a mapping"),
+        ("  - template: t.j2\n    params: [a]\n", "'params' must be a mapping"),
     ],
 )
 def test_bad_template_entries_say_which_entry(

@@ -136,11 +136,11 @@ def _read_config(path: Path) -> dict[str, Any]:
     return data
 
 
-def _mapping(config: dict[str, Any], key: str, path: Path) -> dict[str, Any]:
+def _mapping(config: dict[str, Any], key: str, where: Path | str) -> dict[str, Any]:
     value = config.get(key) or {}
     if not isinstance(value, dict):
         raise TemplateError(
-            f"{path}: '{key}' must be a mapping, got {type(value).__name__}"
+            f"{where}: '{key}' must be a mapping, got {type(value).__name__}"
         )
     return value
 
@@ -212,7 +212,7 @@ def _template_spec(entry: object, index: int, root: Path) -> TemplateSpec:
         application_mode=mode,
         file_name=str(entry.get("file_name") or Path(template).stem),
         pattern=str(entry.get("pattern") or Path(template).name.split(".")[0]),
-        params=dict(entry.get("params") or {}),
+        params=_mapping(entry, "params", where),
     )
 
 
