@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from tests.registry.conftest import WriteRegistry, one_problem
+
 from weavergen.errors import RegistryInvalid
 from weavergen.registry import check_registry, load_registry
 
@@ -30,7 +30,7 @@ def test_malformed_yaml_is_reported_at_the_yaml_errors_line(
     """A syntax error names the file and the line libyaml stopped at."""
     root = write_registry({"ok.yaml": GOOD_GROUP, "bad.yaml": "groups:\n  - id: [x\n"})
     problem = one_problem(check_registry(root), "yaml_syntax")
-    assert problem.file is not None and problem.file.endswith("bad.yaml")
+    assert (problem.file or "").endswith("bad.yaml")
     assert problem.line == 2
     assert "malformed YAML" in problem.message
 
@@ -117,7 +117,7 @@ def test_unknown_top_level_field_names_what_was_expected(
 def test_load_registry_raises_registry_invalid_with_every_problem(
     write_registry: WriteRegistry,
 ) -> None:
-    """`load_registry` raises one `RegistryInvalid` holding all problems of all files."""
+    """`load_registry` raises one `RegistryInvalid` with the problems of all files."""
     root = write_registry({"a.yaml": "- x\n", "b.yaml": "groups: 3\n"})
     with pytest.raises(RegistryInvalid) as caught:
         load_registry(root)

@@ -112,9 +112,12 @@ def _child_node(
         for key, value in node.value:
             if getattr(key, "value", None) == part:
                 return key, value
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part], node.value[part]
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part], node.value[part]
     return None, None
 
 
