@@ -409,3 +409,54 @@ def test_no_progress_bar_when_not_a_terminal(
     with _progress(quiet=True) as sink:
         assert sink is None
     assert capsys.readouterr().err == ""
+
+
+def test_generate_prices_files_with_configured_rates(
+    spans_registry: Path,
+    fake_target: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[costs] in ./weavergen.toml and env overrides set each span's cost."""
+    Path("weavergen.toml").write_text(
+        "[costs]\nstorage_usd_per_gb_month = 1.0\nretention_months = 1\n"
+    )
+    monkeypatch.setenv("WEAVERGEN_COST_COMPUTE_USD_PER_CPU_S", "0")
+
+    code = run_app(
+        [
+            "registry",
+            "generate",
+            "-q",
+            "-r",
+            str(spans_registry),
+            str(fake_target),
+            str(tmp_path / "out"),
+        ]
+    )
+
+    rows = SpanStore(tmp_path / "state" / "spans.db").generations()
+    assert code == 0
+    assert rows
+    for row in rows:
+        span = row["attributes"]
+        assert span[attrs.COST_COMPUTE_USD] == 0.0
+        assert span[attrs.COST_USD] == span[attrs.OUTPUT_BYTES] / 2**30
+
+
+def test_generate_with_bad_cost_config_is_a_message(
+    spans_registry: Path,
+    fake_target: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A wrong [costs] value names weavergen.toml and the key; nothing written."""
+    Path("weavergen.toml").write_text('[costs]\nretention_months = "forever"\n')
+    out_dir = tmp_path / "out"
+
+    err = _failed_generate(
+        capsys, "-r", str(spans_registry), str(fake_target), str(out_dir)
+    )
+
+    assert "weavergen.toml: costs.retention_months: expected a number" in err
+    assert not out_dir.exists()
