@@ -19,7 +19,14 @@ from rich.table import Table
 
 from weavergen.cli.app import app, global_options
 from weavergen.economics.claims import SUPPORTED
-from weavergen.economics.figures import percent, ratio, usd
+from weavergen.economics.figures import (
+    percent,
+    points,
+    ratio,
+    signed_usd,
+    times,
+    usd,
+)
 from weavergen.economics.ledger import open_ledger
 from weavergen.economics.pricing import load_pricing
 from weavergen.economics.projections import load_assumptions
@@ -116,9 +123,9 @@ def print_summary(summary: EconomicsSummary, console: Console) -> None:
 def _headline(summary: EconomicsSummary) -> str:
     label = summary.basis.upper() + (" (SIMULATED)" if summary.simulated else "")
     return (
-        f"[bold]Cost per generation ${summary.cost_per_generation_usd:.4f}[/bold]"
+        f"[bold]Cost per generation {usd(summary.cost_per_generation_usd)}[/bold]"
         f" ({label}: {summary.source}); fully loaded "
-        f"${summary.fully_loaded_cost_usd:.4f} with "
+        f"{usd(summary.fully_loaded_cost_usd)} with "
         f"${summary.pricing.allocations_usd:.2f} support and sales"
     )
 
@@ -169,7 +176,7 @@ def _stress_table(summary: EconomicsSummary) -> Table:
         table.add_row(
             result.scenario.label,
             usd(result.cost_per_generation_usd),
-            f"{result.delta_cost_usd:+.4f}",
+            signed_usd(result.delta_cost_usd),
             *cells,
         )
     return table
@@ -178,7 +185,7 @@ def _stress_table(summary: EconomicsSummary) -> Table:
 def _with_delta(value: float | None, delta: float | None) -> str:
     if delta is None or delta == 0:
         return percent(value)
-    return f"{percent(value)} ({delta * 100:+,.1f} pts)"
+    return f"{percent(value)} ({points(delta)})"
 
 
 def _roadmap_table(summary: EconomicsSummary) -> Table:
@@ -190,7 +197,7 @@ def _roadmap_table(summary: EconomicsSummary) -> Table:
             r.phase,
             usd(r.target_usd, 2),
             usd(r.actual_usd),
-            f"{r.factor:,.1f}x",
+            times(r.factor),
             "yes" if r.met else "no",
         )
     return table

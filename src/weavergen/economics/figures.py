@@ -1,6 +1,15 @@
-"""How money and margins are written, the same in the terminal and HTML."""
+"""How money and margins are written, the same in the terminal and HTML.
+
+Simulated generations cost fractions of a cent, so a fixed four decimals
+would print $0.0000; amounts under a dollar keep three significant digits.
+"""
 
 from __future__ import annotations
+
+import math
+
+SIGNIFICANT = 3
+MAX_DECIMALS = 8
 
 
 def percent(value: float | None) -> str:
@@ -8,12 +17,43 @@ def percent(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:,.0f}%"
 
 
-def usd(value: float | None, places: int = 4) -> str:
-    """Dollars with the sign before the symbol, or a dash when missing."""
+def usd(value: float | None, places: int | None = None) -> str:
+    """Dollars with the sign before the symbol, or a dash when missing.
+
+    ``places`` fixes the decimals; without it small amounts keep three
+    significant digits and amounts of a dollar or more get two decimals.
+    """
     if value is None:
         return "-"
+    decimals = places if places is not None else decimals_for(value)
     sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{places}f}"
+    return f"{sign}${abs(value):,.{decimals}f}"
+
+
+def signed_usd(value: float) -> str:
+    """A change in dollars, always with its sign."""
+    text = usd(value)
+    return text if text.startswith("-") else "+" + text
+
+
+def points(delta: float) -> str:
+    """A change of margin in percentage points, with two significant digits."""
+    pts = delta * 100
+    return f"{pts:+,.{max(1, decimals_for(pts, 2))}f} pts"
+
+
+def times(factor: float) -> str:
+    """A multiple such as 5.0x or 0.00011x."""
+    return f"{factor:,.{max(1, decimals_for(factor, 2))}f}x"
+
+
+def decimals_for(value: float, significant: int = SIGNIFICANT) -> int:
+    """Decimals that show ``significant`` digits of ``value`` (2 from 1 up)."""
+    size = abs(value)
+    if size >= 1 or size == 0:
+        return 2
+    leading_zeros = -math.floor(math.log10(size)) - 1
+    return min(MAX_DECIMALS, leading_zeros + significant)
 
 
 def ratio(value: float | None) -> str:

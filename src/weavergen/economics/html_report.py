@@ -21,7 +21,14 @@ from weavergen.economics.charts import (
     waterfall_chart,
 )
 from weavergen.economics.claims import SUPPORTED
-from weavergen.economics.figures import percent, ratio, usd
+from weavergen.economics.figures import (
+    percent,
+    points,
+    ratio,
+    signed_usd,
+    times,
+    usd,
+)
 from weavergen.economics.ledger import (
     Ledger,
     SpanSource,
@@ -272,14 +279,14 @@ def _stress_row(result: StressResult, listed: list[str]) -> str:
     return (
         f"<tr><td>{escape(result.scenario.label)}</td>"
         f"<td>{usd(result.cost_per_generation_usd)}</td>"
-        f"<td>{result.delta_cost_usd:+.4f}</td>{cells}</tr>"
+        f"<td>{signed_usd(result.delta_cost_usd)}</td>{cells}</tr>"
     )
 
 
 def _delta(delta: float | None) -> str:
     if not delta:
         return ""
-    return f" <span class='bad'>({delta * 100:+,.1f} pts)</span>"
+    return f" <span class='bad'>({points(delta)})</span>"
 
 
 def _scenario_chart(summary: EconomicsSummary) -> str:
@@ -303,7 +310,7 @@ def _scenario_chart(summary: EconomicsSummary) -> str:
 def _roadmap_section(summary: EconomicsSummary) -> str:
     rows = "".join(
         f"<tr><td>{escape(r.phase)}</td><td>{usd(r.target_usd, 2)}</td>"
-        f"<td>{usd(r.actual_usd)}</td><td>{r.factor:,.2f}x</td>"
+        f"<td>{usd(r.actual_usd)}</td><td>{times(r.factor)}</td>"
         f"{_met_cell(r.met)}</tr>"
         for r in summary.roadmap
     )
