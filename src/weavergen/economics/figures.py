@@ -39,12 +39,12 @@ def signed_usd(value: float) -> str:
 def points(delta: float) -> str:
     """A change of margin in percentage points, with two significant digits."""
     pts = delta * 100
-    return f"{pts:+,.{max(1, decimals_for(pts, 2))}f} pts"
+    return f"{pts:+,.{_short_decimals(pts)}f} pts"
 
 
 def times(factor: float) -> str:
     """A multiple such as 5.0x or 0.00011x."""
-    return f"{factor:,.{max(1, decimals_for(factor, 2))}f}x"
+    return f"{factor:,.{_short_decimals(factor)}f}x"
 
 
 def decimals_for(value: float, significant: int = SIGNIFICANT) -> int:
@@ -54,6 +54,10 @@ def decimals_for(value: float, significant: int = SIGNIFICANT) -> int:
         return 2
     leading_zeros = -math.floor(math.log10(size)) - 1
     return min(MAX_DECIMALS, leading_zeros + significant)
+
+
+def _short_decimals(value: float) -> int:
+    return 1 if abs(value) >= 1 or value == 0 else decimals_for(value, 2)
 
 
 def ratio(value: float | None) -> str:
