@@ -76,6 +76,7 @@ def state(tmp_path: Path) -> Path:
                     attrs.TIER: "cache",
                     attrs.COST_USD: 0.0,
                     attrs.OUTPUT_PATH: "out/d.go",
+                    attrs.TENANT: "acme",
                 },
             ),
         ]
@@ -127,6 +128,43 @@ def test_state_dir_from_environment(
 
     assert run_app(["report", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["generations"] == 4
+
+
+@pytest.mark.parametrize(
+    ("options", "paths"),
+    [
+        (["--since", "1970-01-01T00:05:00"], ["out/c.go", "out/d.go"]),
+        (["--since", "1970-01-01T01:05:00+01:00"], ["out/c.go", "out/d.go"]),
+        (["--tenant", "acme"], ["out/d.go"]),
+        (["--tenant", "default"], ["out/a.py", "out/b.py", "out/c.go"]),
+        (["--tenant", "acme", "--since", "1970-01-01"], ["out/d.go"]),
+    ],
+)
+def test_since_and_tenant_filter_generations(
+    state: Path,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    paths: list[str],
+) -> None:
+    """--since keeps generations started at or after it; --tenant one tenant's."""
+    code = run_app(["report", "--json", "--state-dir", str(state), *options])
+
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [item["path"] for item in report["items"]] == paths
+    assert report["generations"] == len(paths)
+
+
+def test_bad_since_is_a_message(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--since that is not an ISO date says what was expected, exit 1."""
+    code = run_app(["report", "--state-dir", str(state), "--since", "last tuesday"])
+
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == ""
+    assert err.startswith("error: --since 'last tuesday': expected an ISO date")
 
 
 def test_tables_show_totals_and_breakdowns(

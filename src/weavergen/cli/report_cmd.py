@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import json
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,7 +28,7 @@ HTML_REPORT_MODULE = "weavergen.economics.html_report"
 
 
 @app.command("report")
-def report(
+def report(  # noqa: PLR0917  (Typer maps each parameter to an option)
     ctx: typer.Context,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of tables.")
@@ -39,18 +40,39 @@ def report(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write an HTML report here.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only generations from this ISO date/time on."),
+    ] = None,
+    tenant: Annotated[
+        str | None, typer.Option("--tenant", help="Only this tenant's generations.")
+    ] = None,
 ) -> None:
     """Generations by target, pattern and tier; cost; p50/p95 duration."""
     html_writer = _html_writer() if html is not None else None
     folder = resolve_state_dir(state_dir or global_options(ctx).state_dir)
     store = SpanStore(span_store_path(folder))
-    summary = summarise_generations(store.generations())
+    rows = store.generations(since=_parse_since(since), tenant=tenant)
+    summary = summarise_generations(rows)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, sort_keys=True))
     else:
         _print_tables(summary, store.path)
     if html_writer is not None and html is not None:
         _write_html(html_writer, store, html)
+
+
+def _parse_since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise fail(
+            f"--since {text!r}: expected an ISO date or time such as 2026-12-01 "
+            "or 2026-12-01T09:30 (UTC unless it carries an offset)"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _html_writer() -> Callable[[SpanStore, Path], object]:
