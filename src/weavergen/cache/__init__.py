@@ -14,7 +14,7 @@ from weavergen.cache.embed import (
 )
 from weavergen.cache.keys import CacheScope, request_key, subject_parts
 from weavergen.cache.singleflight import SingleFlight
-from weavergen.cache.store import (
+from weavergen.cache.verified import (
     DEFAULT_THRESHOLD,
     CacheEntry,
     CacheStats,

@@ -134,6 +134,7 @@ class NamePlan:
     target: str
     attributes: tuple[NamedAttribute, ...]
     metrics: tuple[NamedMetric, ...]
+    group_ids: tuple[str, ...] = ()
 
 
 def canonical_target(target: str) -> str:
@@ -194,7 +195,7 @@ def plan_names(view: SliceView, target: str) -> NamePlan:
     scope = _Scope()
     attributes = tuple(_name_attribute(a, target, scope) for a in view.attributes)
     metrics = tuple(_name_metric(m, target, scope) for m in view.metrics)
-    return NamePlan(target=target, attributes=attributes, metrics=metrics)
+    return NamePlan(target, attributes, metrics, view.group_ids)
 
 
 def _name_attribute(attribute: Attribute, target: str, scope: _Scope) -> NamedAttribute:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +20,9 @@ from typing import Any
 from weavergen.errors import RequestError
 
 Scalar = str | int | float | bool
+_HASHES_KEPT = 64
+_HASHES: OrderedDict[int, tuple[Sequence[Mapping[str, Any]], str]] = OrderedDict()
+_HASH_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +64,24 @@ class SliceView:
 
 
 def slice_hash(groups: Sequence[Mapping[str, Any]]) -> str:
-    """Hash a slice's content so equal slices share cache and memo entries."""
+    """Hash a slice's content so equal slices share cache and memo entries.
+
+    Resolved groups are never changed in place, so the hash of the same list
+    object is remembered: hashing the whole registry takes a quarter second,
+    and the simulator validates against the same slice thousands of times.
+    """
+    with _HASH_LOCK:
+        known = _HASHES.get(id(groups))
+        if known is not None and known[0] is groups:
+            return known[1]
     text = json.dumps(list(groups), sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    with _HASH_LOCK:
+        # Holding the list keeps its id from being reused while remembered.
+        _HASHES[id(groups)] = (groups, digest)
+        while len(_HASHES) > _HASHES_KEPT:
+            _HASHES.popitem(last=False)
+    return digest
 
 
 def read_slice(groups: Sequence[Mapping[str, Any]]) -> SliceView:

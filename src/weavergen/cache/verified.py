@@ -202,10 +202,14 @@ class VerifiedCache:
         validator_fn: Callable[[CacheEntry], bool],
         threshold: float = DEFAULT_THRESHOLD,
     ) -> SemanticHit | None:
-        """Like :meth:`lookup_intent`, then re-validate as :meth:`get_verified`."""
+        """Like :meth:`lookup_intent`, then re-validate as :meth:`get_verified`.
+
+        It is the second half of one request's lookup, made after an exact
+        miss: it counts no miss of its own, and a hit takes back that exact
+        miss, so each request counts once in :meth:`stats`.
+        """
         hit = self.lookup_intent(text, scope, threshold)
         if hit is None:
-            self._bump("misses")
             return None
         entry = self._verified(hit.entry, validator_fn, semantic=True)
         return None if entry is None else SemanticHit(entry, hit.similarity)
@@ -238,6 +242,7 @@ class VerifiedCache:
             _add(conn, "hits")
             if semantic:
                 _add(conn, "semantic_hits")
+                _take_back_miss(conn)
         return replace(entry, hits=entry.hits + 1)
 
     def _nearest(self, text: str, scope: CacheScope) -> SemanticHit | None:
@@ -359,6 +364,10 @@ def _add(conn: sqlite3.Connection, counter: str) -> None:
         "ON CONFLICT (name) DO UPDATE SET value = value + 1",
         (counter,),
     )
+
+
+def _take_back_miss(conn: sqlite3.Connection) -> None:
+    conn.execute("UPDATE counters SET value = MAX(value - 1, 0) WHERE name = 'misses'")
 
 
 def _unreadable(path: Path, exc: Exception) -> StateError:

@@ -1,0 +1,86 @@
+"""Tests for the per-target naming convention that facts and ground truth share."""
+
+from __future__ import annotations
+
+import pytest
+
+from weavergen.engine.naming import (
+    canonical_target,
+    pascal,
+    plan_names,
+    snake,
+    upper_snake,
+)
+from weavergen.engine.slices import Attribute, Member, Metric, SliceView
+from weavergen.errors import RequestError
+
+METHOD = Attribute(
+    "http.request.method",
+    "enum",
+    members=(Member("get", "GET"), Member("other", "_OTHER")),
+)
+DURATION = Metric("http.server.request.duration", "histogram", "s")
+VIEW = SliceView((METHOD,), (DURATION,), ("registry.http",))
+
+
+M = "METRIC_HTTP_SERVER_REQUEST_DURATION"
+CONVENTIONS = [
+    ("python", "HTTP_REQUEST_METHOD", "HttpRequestMethodValues.GET", M, M + "_UNIT"),
+    ("java", "HTTP_REQUEST_METHOD", "HttpRequestMethodValues.GET", M, M + "_UNIT"),
+    ("rust", "HTTP_REQUEST_METHOD", "http_request_method.GET", M, M + "_UNIT"),
+    ("ts", "ATTR_HTTP_REQUEST_METHOD", "HTTP_REQUEST_METHOD_VALUE_GET", M, M + "_UNIT"),
+    ("js", "ATTR_HTTP_REQUEST_METHOD", "HTTP_REQUEST_METHOD_VALUE_GET", M, M + "_UNIT"),
+    (
+        "go",
+        "HttpRequestMethodKey",
+        "HttpRequestMethodGet",
+        "HttpServerRequestDurationName",
+        "HttpServerRequestDurationUnit",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("target", "attribute", "member", "metric", "unit"), CONVENTIONS
+)
+def test_each_target_names_keys_members_and_metrics_its_own_way(
+    target: str, attribute: str, member: str, metric: str, unit: str
+) -> None:
+    """The documented convention of each target, on http.request.method."""
+    plan = plan_names(VIEW, target)
+    assert plan.attributes[0].name == attribute
+    assert plan.attributes[0].members[0].name == member
+    assert (plan.metrics[0].name, plan.metrics[0].unit_name) == (metric, unit)
+
+
+def test_keys_spelling_the_same_words_get_numbered_names() -> None:
+    """``a.b_c`` and ``a.b.c`` both spell A_B_C: the second gets ``_2``."""
+    view = SliceView(
+        (Attribute("a.b.c", "string"), Attribute("a.b_c", "string")), (), ()
+    )
+    names = [a.name for a in plan_names(view, "python").attributes]
+    assert names == ["A_B_C", "A_B_C_2"]
+
+
+def test_words_that_start_with_a_digit_or_are_keywords_stay_identifiers() -> None:
+    """Leading digits get a letter prefix; Rust keywords get a trailing ``_``."""
+    assert upper_snake("1.0") == "V_1_0"
+    assert pascal("2xx") == "V2xx"
+    assert snake("type") == "type_"
+    assert snake("") == "empty"
+
+
+def test_aliases_map_to_canonical_targets() -> None:
+    """Short names (ts, py, md) map to the targets they stand for."""
+    assert [canonical_target(t) for t in ("TS", "py", "md", "golang")] == [
+        "typescript",
+        "python",
+        "markdown",
+        "go",
+    ]
+
+
+def test_targets_without_a_code_convention_are_refused() -> None:
+    """Planning code names for markdown or an unknown target is a RequestError."""
+    with pytest.raises(RequestError, match="no naming convention for target 'cobol'"):
+        plan_names(VIEW, "cobol")
