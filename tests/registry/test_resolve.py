@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.registry.conftest import WriteRegistry, one_problem
 from weavergen.errors import Problem
+from weavergen.registry import check_registry, load_registry, loader
 from weavergen.registry.build import build_registry
 
 CASES_DIR = (
@@ -298,3 +300,55 @@ def test_resolver_case_matches_weaver(name: str) -> None:
         _check_v2_schema(Path("data", name, "registry"), case / "expected-schema.yaml")
     else:
         _check_resolved(case)
+
+
+def test_unknown_ref_names_file_line_group_and_expectation(
+    write_registry: WriteRegistry,
+) -> None:
+    """A `ref` to an attribute nobody defines is reported on the `ref` line."""
+    text = """\
+        groups:
+          - id: span.fetch
+            type: span
+            span_kind: client
+            stability: stable
+            brief: Fetch.
+            attributes:
+              - ref: http.method
+    """
+    problem = one_problem(
+        check_registry(write_registry({"s.yaml": text})), "unresolved_attribute_ref"
+    )
+    assert (problem.file or "").endswith("s.yaml")
+    assert (problem.line, problem.group_id) == (8, "span.fetch")
+    assert (
+        "'ref: http.method' names an attribute that is not defined" in problem.message
+    )
+
+
+def test_resolution_is_byte_identical_whatever_the_file_order(
+    semconv_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same files resolve to the same JSON, also when read in reverse order."""
+    first = load_registry(semconv_model).to_json()
+    assert load_registry(semconv_model).to_json() == first
+    forward = loader.registry_files
+    monkeypatch.setattr(loader, "registry_files", lambda root: forward(root)[::-1])
+    assert load_registry(semconv_model).to_json() == first
+
+
+def test_real_semconv_resolves_without_problems(semconv_model: Path) -> None:
+    """All of semantic conventions v1.44.0 (both file formats) resolves cleanly."""
+    assert check_registry(semconv_model) == []
+    registry = load_registry(semconv_model)
+    http = registry.group("metric.http.server.request.duration")
+    assert (http["instrument"], http["unit"]) == ("histogram", "s")
+    method = {a["name"]: a for a in http["attributes"]}["http.request.method"]
+    assert method["requirement_level"] == "required"
+    get = {"id": "get", "value": "GET", "brief": "GET method.", "stability": "stable"}
+    assert get in method["type"]["members"]
+    server = registry.group("server")
+    assert [a["name"] for a in server["attributes"]] == [
+        "server.address",
+        "server.port",
+    ]
