@@ -28,6 +28,13 @@ REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODEL = REPO / ".." / "shared" / "data" / "semconv" / "v1.44.0" / "model"
 
 
+def generate_untraced(model: Path, work: Path) -> int:
+    """The same generation without telemetry, to show what tracing adds."""
+    registry = load_registry(model)
+    target = load_target("python")
+    return len(generate_from_template(registry, target, work / "out", {}, None))
+
+
 def generate_once(model: Path, work: Path) -> int:
     """Generate the python target into ``work``; return the files written."""
     with Telemetry(work / "state") as telemetry, telemetry.run("bench"):
@@ -70,10 +77,14 @@ def main() -> None:
         generate_s, written = best_of(
             args.repeat, lambda i: generate_once(model, Path(tmp) / str(i))
         )
+        untraced_s, _ = best_of(
+            args.repeat, lambda i: generate_untraced(model, Path(tmp) / f"u{i}")
+        )
     floor_s, parsed = best_of(args.repeat, lambda _: parse_floor(files))
 
     print(f"model: {model} ({parsed} YAML files), best of {args.repeat}")
     print(f"generate python target : {generate_s:8.3f} s  ({written} files)")
+    print(f"  same, telemetry off  : {untraced_s:8.3f} s")
     print(f"parse YAML (CSafeLoader): {floor_s:8.3f} s")
     print(f"ratio generate / floor : {generate_s / floor_s:8.1f} x")
 
