@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.registry.conftest import WriteRegistry, one_problem
+
 from weavergen.registry import check_registry, load_registry
 
 BASE = """\
@@ -90,7 +91,7 @@ def test_cyclic_extends_is_reported_on_each_groups_extends_line(
         "  - id: a\n    type: attribute_group\n    brief: A\n    extends: b\n"
         "  - id: b\n    type: attribute_group\n    brief: B\n    extends: a\n"
     )
-    problems = [p for p in check_registry(write_registry({"c.yaml": text}))]
+    problems = check_registry(write_registry({"c.yaml": text}))
     assert [(p.code, p.line, p.group_id) for p in problems] == [
         ("cyclic_extends", 19, "a"),
         ("cyclic_extends", 23, "b"),

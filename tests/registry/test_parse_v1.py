@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.registry.conftest import WriteRegistry, one_problem
+
 from weavergen.registry import check_registry, load_registry
 
 
@@ -114,7 +115,8 @@ def test_enum_without_members_is_reported(write_registry: WriteRegistry) -> None
     """An enum type needs a non-empty members list."""
     body = (
         ATTRS
-        + "      - id: web.kind\n        type:\n          members: []\n        brief: K\n"
+        + "      - id: web.kind\n        type:\n          members: []\n"
+        + "        brief: K\n"
     )
     problem = one_problem(check_registry(write_registry(_group(body))), "type")
     assert (problem.line, problem.group_id) == (7, "registry.web")
@@ -138,7 +140,8 @@ def test_deprecated_forms_become_weavers_objects(write_registry: WriteRegistry) 
         "      - id: web.old\n        type: string\n        brief: O\n"
         "        deprecated: Use web.new.\n"
         "      - id: web.older\n        type: string\n        brief: O\n"
-        "        deprecated:\n          reason: renamed\n          renamed_to: web.new\n"
+        "        deprecated:\n          reason: renamed\n"
+        "          renamed_to: web.new\n"
         "      - id: web.gone\n        type: string\n        brief: G\n"
         "        deprecated:\n          reason: obsoleted\n"
     )

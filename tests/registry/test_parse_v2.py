@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.registry.conftest import WriteRegistry, one_problem
+
 from weavergen.registry import check_registry, load_registry
 
 V2 = """\
@@ -81,7 +82,7 @@ def test_v2_signals_become_groups_with_weavers_ids(
 def test_metric_refinement_inherits_the_metric_it_refines(
     write_registry: WriteRegistry,
 ) -> None:
-    """A refinement keeps its own brief, takes metric_name/instrument/unit, adds attrs."""
+    """A refinement keeps its brief, takes metric_name/instrument/unit, adds attrs."""
     refined = load_registry(write_registry({"job.yaml": V2})).group("job.duration.fast")
     assert refined["brief"] == "Fast jobs."
     assert (refined["metric_name"], refined["instrument"], refined["unit"]) == (

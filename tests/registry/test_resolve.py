@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
-
 from tests.registry.conftest import WriteRegistry, one_problem
+
 from weavergen.errors import Problem
 from weavergen.registry import check_registry, load_registry, loader
 from weavergen.registry.build import build_registry

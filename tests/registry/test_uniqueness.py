@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.registry.conftest import WriteRegistry, one_problem
+
 from weavergen.registry import check_registry
 
 METRIC = """\
