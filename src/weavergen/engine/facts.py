@@ -27,6 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from weavergen.engine.literals import flatten
 from weavergen.engine.naming import CODE_TARGETS, canonical_target, plan_names
 from weavergen.engine.slices import Scalar, SliceView, read_slice
 
@@ -96,7 +97,7 @@ def _markdown_facts(view: SliceView, family: str) -> Iterator[Fact]:
         for attribute in view.attributes:
             yield Fact("attribute", f"{attribute.key} type", attribute.type_label)
             for member in attribute.members:
-                value = str(member.value)
+                value = flatten(str(member.value))
                 yield Fact("member", markdown_member_name(attribute.key, value), value)
     if family in METRIC_PATTERNS:
         for metric in view.metrics:

@@ -70,9 +70,14 @@ def comment_text(text: str) -> str:
     return " ".join(text.split()).replace("*/", "* /")
 
 
+def flatten(text: str) -> str:
+    """Collapse runs of whitespace (newlines too): a table cell is one line."""
+    return " ".join(text.split())
+
+
 def markdown_cell(text: str, *, code: bool = False) -> str:
     """Write a markdown table cell; ``code`` wraps it in a code span."""
-    flat = " ".join(text.split()).replace("|", "\\|")
+    flat = flatten(text).replace("|", "\\|")
     if not code or not flat:
         return flat
     fence = "``" if "`" in flat else "`"

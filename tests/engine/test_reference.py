@@ -1,0 +1,123 @@
+"""Tests that ground-truth artifacts are correct for every target and slice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from weavergen.engine.declarations import read_declarations
+from weavergen.engine.facts import expected_facts
+from weavergen.engine.naming import TARGETS
+from weavergen.engine.reference import reference_code
+from weavergen.engine.validate import compare, validate
+from weavergen.errors import RequestError
+from weavergen.registry import load_registry
+
+# Values that break naive literals: quotes, backslashes, newlines, pipes,
+# backticks, control characters, numbers, and ids that spell the same name.
+TRICKY: list[dict[str, Any]] = [
+    {
+        "id": "registry.tricky",
+        "type": "attribute_group",
+        "attributes": [
+            {
+                "name": "t.quote",
+                "brief": 'Says "hi" */ and | pipes',
+                "type": {
+                    "members": [
+                        {"id": "dq", "value": 'a"b'},
+                        {"id": "bs", "value": "c\\d"},
+                        {"id": "nl", "value": "line\nbreak"},
+                        {"id": "pipe", "value": "x|y"},
+                        {"id": "tick", "value": "`t`"},
+                        {"id": "ctl", "value": "bell\x07"},
+                        {"id": "az.ai", "value": "az.ai"},
+                        {"id": "az_ai", "value": "az_ai"},
+                        {"id": "1st", "value": "first"},
+                    ]
+                },
+            },
+            {"name": "t.code", "type": {"members": [{"id": "ok", "value": 0}]}},
+            {"name": "t.a_b", "type": "string"},
+            {"name": "t.a.b", "type": "string[]"},
+            {"name": "type", "type": "template[string]"},
+        ],
+    },
+    {
+        "id": "metric.t.calls",
+        "type": "metric",
+        "metric_name": "t.calls",
+        "instrument": "counter",
+        "unit": "{call}",
+        "brief": "Counts | calls",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def registry_groups(semconv_model: Path) -> list[dict[str, Any]]:
+    """Every resolved group of semantic conventions v1.44.0."""
+    return load_registry(semconv_model).groups
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("pattern", ["attributes", "metrics", "docs", "spans"])
+def test_reference_of_a_tricky_slice_validates_perfectly(
+    target: str, pattern: str
+) -> None:
+    """Escapes, collisions and numbers survive every target's real toolchain."""
+    result = validate(reference_code(TRICKY, target, pattern), target, pattern, TRICKY)
+    assert (result.score, result.passed, result.missing, result.wrong) == (
+        1.0,
+        True,
+        (),
+        (),
+    )
+    assert len(result.facts) > 0
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_reference_states_every_fact_of_every_registry_group(
+    target: str, registry_groups: list[dict[str, Any]]
+) -> None:
+    """Group by group over the real registry, ground truth reads back exactly."""
+    failures = []
+    for group in registry_groups:
+        code = reference_code([group], target, "docs")
+        facts = sorted(expected_facts([group], target, "docs"))
+        missing, wrong = compare(facts, read_declarations(code, target))
+        if missing or wrong:
+            failures.append((group["id"], missing[:2], wrong[:2]))
+    assert failures == []
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_whole_registry_reference_passes_the_real_toolchain(
+    target: str, registry_groups: list[dict[str, Any]]
+) -> None:
+    """All attributes and metrics in one artifact compile and score 1.0."""
+    code = reference_code(registry_groups, target, "docs")
+    result = validate(code, target, "docs", registry_groups)
+    assert (result.score, result.passed) == (1.0, True), result.detail[:500]
+    assert len(result.facts) > 2500
+
+
+def test_real_http_groups_give_the_expected_python_constants(
+    registry_groups: list[dict[str, Any]],
+) -> None:
+    """registry.http and the server duration metric render their known names."""
+    wanted = {"registry.http", "metric.http.server.request.duration"}
+    groups = [g for g in registry_groups if g["id"] in wanted]
+    code = reference_code(groups, "python", "docs")
+    assert 'HTTP_REQUEST_METHOD: Final = "http.request.method"' in code
+    assert '    CONNECT = "CONNECT"' in code
+    assert 'METRIC_HTTP_SERVER_REQUEST_DURATION_UNIT: Final = "s"' in code
+    assert 'METRIC_HTTP_SERVER_REQUEST_DURATION_INSTRUMENT: Final = "histogram"' in code
+
+
+def test_no_reference_for_targets_without_a_convention() -> None:
+    """Ground truth for an unknown target is refused with the known targets."""
+    with pytest.raises(RequestError, match="no reference artifact for target 'cobol'"):
+        reference_code(TRICKY, "cobol", "attributes")
