@@ -16,7 +16,7 @@ from typing import Any
 from opentelemetry.trace import NoOpTracer
 
 from weavergen.engine.pipeline import Pipeline
-from weavergen.errors import ProviderUnavailable
+from weavergen.errors import ProviderUnavailable, TemplateError
 from weavergen.models.chat import Completion, Prompt, Tier
 from weavergen.models.pricing import ModelPrice, Usage
 from weavergen.routing import DEFAULT_ROUTING, RulePolicy
@@ -125,13 +125,16 @@ class ScriptedModel:
 class FakeTemplates:
     """Templates for python attributes only, rendering the reference."""
 
-    def __init__(self, broken: bool = False) -> None:
+    def __init__(self, broken: bool = False, raises: bool = False) -> None:
         self.broken = broken
+        self.raises = raises
 
     def has_template(self, target: str, pattern: str) -> bool:
         return (target, pattern) == ("python", "attributes")
 
     def render(self, groups: list[dict[str, Any]], target: str, pattern: str) -> str:
+        if self.raises:
+            raise TemplateError("attributes.j2:3: unknown filter 'nope'")
         text = reference(groups, target, pattern)
         return text[: len(text) // 2] if self.broken else text
 

@@ -44,6 +44,13 @@ def test_failing_template_falls_through_to_models() -> None:
     assert pipeline.stats.template_failures == 1
 
 
+def test_template_that_cannot_render_falls_through_to_models() -> None:
+    """A TemplateError costs the template tier, not the request."""
+    pipeline = make_pipeline(fleet(["REF"], []), templates=FakeTemplates(raises=True))
+    assert pipeline.generate(ATTRS).tier == "local"
+    assert pipeline.stats.template_failures == 1
+
+
 def test_local_failure_escalates_to_the_next_cheapest_model() -> None:
     """Garbage from the local model sends the request on to haiku."""
     result = make_pipeline(fleet(["garbage"], ["REF"])).generate(GO)
@@ -83,6 +90,7 @@ def test_second_identical_request_is_a_cache_hit(tmp_path: Path) -> None:
     pipeline.generate(GO)
     again = pipeline.generate(GO)
     assert (again.tier, again.cache_hit, again.calls) == ("cache", True, [])
+    assert again.simulated is True
     assert len(models[0].prompts) == 1
 
 

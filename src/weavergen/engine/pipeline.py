@@ -193,7 +193,14 @@ class Pipeline:
         cpu_s = time.process_time() - started
         result = self._cheap_result(job, entry.code, "cache", job.cache_verdict, cpu_s)
         result.cache_hit = True
+        result.simulated = self._made_by_simulation(entry.models)
         return result
+
+    def _made_by_simulation(self, names: tuple[str, ...]) -> bool:
+        # A cached answer is as simulated as the models that first wrote it.
+        return any(
+            name in self.models and self.models[name].simulated for name in names
+        )
 
     def _entry_check(self, job: _Job) -> Callable[[CacheEntry], bool]:
         # The cache re-validates every hit against the slice as it is now and

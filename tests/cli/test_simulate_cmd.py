@@ -1,0 +1,101 @@
+"""Tests of ``weavergen simulate`` over a small registry with the simulated fleet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from weavergen.cli import run_app
+from weavergen.telemetry import SpanStore
+
+REGISTRY_YAML = """\
+groups:
+  - id: registry.shop
+    type: attribute_group
+    brief: Shop attributes.
+    attributes:
+      - id: shop.order.id
+        type: string
+        brief: The order id.
+        examples: ["o-1"]
+        stability: stable
+  - id: metric.shop.orders
+    type: metric
+    metric_name: shop.orders
+    brief: Orders placed.
+    instrument: counter
+    unit: "{order}"
+    stability: stable
+    attributes:
+      - ref: shop.order.id
+"""
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    (folder / "shop.yaml").write_text(REGISTRY_YAML)
+    return folder
+
+
+def simulate(
+    registry: Path, state: Path, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str, str]:
+    argv = ["simulate", "-r", str(registry), "--requests", "40", "--seed", "7"]
+    code = run_app([*argv, "--state-dir", str(state), *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_has_the_figures_and_says_simulated(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--json prints one object with cost, naive cost, quality and mixes."""
+    code, out, err = simulate(registry, tmp_path / "s", capsys, "--json")
+    assert code == 0, err
+    figures = json.loads(out)
+    assert figures["simulated"] is True
+    assert figures["requests"] == 40
+    assert figures["served_failing_validation"] == 0
+    assert 0.0 <= figures["served_quality"] <= 1.0
+    assert figures["cost_per_generation_usd"] < figures["naive_cost_per_generation_usd"]
+    assert figures["reduction_vs_naive"] == pytest.approx(
+        1
+        - figures["cost_per_generation_usd"] / figures["naive_cost_per_generation_usd"]
+    )
+    assert sum(figures["tier_mix"].values()) == pytest.approx(1.0)
+    assert sum(figures["model_mix"].values()) == pytest.approx(1.0)
+
+
+def test_figures_and_spans_are_stored_in_the_state_folder(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """simulation.json and one generation span per request land in the state dir."""
+    state = tmp_path / "s"
+    code, out, _ = simulate(registry, state, capsys)
+    assert code == 0
+    assert "SIMULATED" in out
+    stored = json.loads((state / "simulation.json").read_text())
+    assert stored["requests"] == 40
+    generations = SpanStore(state / "spans.db").generations()
+    assert len(generations) == 40
+    model_made = [
+        r for r in generations if r["attributes"]["weavergen.tier"] != "template"
+    ]
+    assert model_made
+    assert all(row["attributes"]["weavergen.simulated"] for row in model_made)
+
+
+def test_same_seed_reproduces_the_figures(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two runs with one seed give the same tiers, models and token cost."""
+    runs = [
+        json.loads(simulate(registry, tmp_path / name, capsys, "--json")[1])
+        for name in ("a", "b")
+    ]
+    keys = ("tier_mix", "model_mix", "cache_hit_rate", "naive_cost_usd_total")
+    assert [runs[0][k] for k in keys] == [runs[1][k] for k in keys]
