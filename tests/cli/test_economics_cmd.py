@@ -76,6 +76,7 @@ def test_terminal_output_flags_unsupported_claims(
     assert "rounded first" in out
     assert "-3,041%" in out
     assert "ASSUMPTIONS" in out
+    assert "developer, team, enterprise: the price per included" in out
 
 
 def test_user_tiers_file_changes_margins(

@@ -70,6 +70,7 @@ def test_estimated_page_has_no_banner_and_flags_claims() -> None:
     assert "3 of 11 not supported as stated" in html
     assert html.count("data-status='not supported'") == 1
     assert "ASSUMPTIONS" in html
+    assert "below the $0.40 support and sales allocation" in html
 
 
 @pytest.mark.skipif(

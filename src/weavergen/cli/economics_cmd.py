@@ -34,6 +34,7 @@ from weavergen.economics.stress import RunWorkload
 from weavergen.economics.structure import load_structure
 from weavergen.economics.summary import (
     EconomicsSummary,
+    allocation_note,
     build_summary,
     summary_to_json,
 )
@@ -152,6 +153,7 @@ def _tier_table(summary: EconomicsSummary) -> Table:
             usd(t.break_even_cost_usd),
             usd(t.target_cost_usd),
         )
+    table.caption = allocation_note(summary)
     return table
 
 
@@ -168,7 +170,7 @@ def _kpi_table(summary: EconomicsSummary) -> Table:
 def _stress_table(summary: EconomicsSummary) -> Table:
     listed = [t.tier for t in summary.tiers if t.margin_included is not None]
     table = Table(title="Stress scenarios (workload re-run; margin on included)")
-    for column in ("scenario", "cost/gen", "change", *listed):
+    for column in ("scenario", "cost/gen", "change", "cache hits", *listed):
         table.add_column(column, justify="right")
     for result in summary.stress:
         margins = {t.tier: t.margin_included for t in result.tiers}
@@ -177,6 +179,7 @@ def _stress_table(summary: EconomicsSummary) -> Table:
             result.scenario.label,
             usd(result.cost_per_generation_usd),
             signed_usd(result.delta_cost_usd),
+            ratio(result.cache_hit_rate),
             *cells,
         )
     return table

@@ -39,7 +39,11 @@ from weavergen.economics.pricing import load_pricing
 from weavergen.economics.projections import load_assumptions
 from weavergen.economics.stress import RunWorkload, StressResult
 from weavergen.economics.structure import load_structure
-from weavergen.economics.summary import EconomicsSummary, build_summary
+from weavergen.economics.summary import (
+    EconomicsSummary,
+    allocation_note,
+    build_summary,
+)
 from weavergen.errors import StateError
 
 logger = logging.getLogger(__name__)
@@ -171,6 +175,7 @@ def _tier_section(summary: EconomicsSummary) -> str:
         f" support and sales = fully loaded {usd(summary.fully_loaded_cost_usd)}. "
         "Margin = (price - fully loaded cost) / price; break-even and target "
         "costs are before the allocations (negative: unreachable).</p>"
+        f"<p class='bad' id='allocation-note'>{escape(allocation_note(summary))}</p>"
     )
     return f"<h2>Pricing tiers</h2>{note}{two_columns(table, _margin_chart(summary))}"
 
@@ -265,7 +270,7 @@ def _stress_section(summary: EconomicsSummary) -> str:
     rows = "".join(_stress_row(result, listed) for result in summary.stress)
     table = (
         f"<table><tr><th>scenario (workload re-run)</th><th>cost/gen</th>"
-        f"<th>change</th>{head}</tr>{rows}</table>"
+        f"<th>change</th><th>cache hits</th>{head}</tr>{rows}</table>"
     )
     return f"<h2>Scenarios</h2>{two_columns(chart, table)}"
 
@@ -279,7 +284,8 @@ def _stress_row(result: StressResult, listed: list[str]) -> str:
     return (
         f"<tr><td>{escape(result.scenario.label)}</td>"
         f"<td>{usd(result.cost_per_generation_usd)}</td>"
-        f"<td>{signed_usd(result.delta_cost_usd)}</td>{cells}</tr>"
+        f"<td>{signed_usd(result.delta_cost_usd)}</td>"
+        f"<td>{ratio(result.cache_hit_rate)}</td>{cells}</tr>"
     )
 
 

@@ -67,6 +67,22 @@ class EconomicsSummary:
         return self.pricing.fully_loaded(self.cost_per_generation_usd)
 
 
+def allocation_note(summary: EconomicsSummary) -> str:
+    """Say plainly when no cost per generation can make a tier break even."""
+    hopeless = [
+        t.tier
+        for t in summary.tiers
+        if t.break_even_cost_usd is not None and t.break_even_cost_usd < 0
+    ]
+    if not hopeless:
+        return ""
+    return (
+        f"{', '.join(hopeless)}: the price per included generation is below the "
+        f"${summary.pricing.allocations_usd:.2f} support and sales allocation, so "
+        "no cost per generation, however low, breaks even"
+    )
+
+
 def build_summary(
     pricing: PricingConfig,
     ledger: Ledger,
