@@ -73,10 +73,14 @@ def global_options(ctx: typer.Context) -> GlobalOptions:
     return options if isinstance(options, GlobalOptions) else GlobalOptions()
 
 
+_LOGGERS = ("weavergen", "opentelemetry")
+
+
 def _set_log_levels(quiet: bool, verbose: int) -> None:
-    levels = {0: logging.WARNING, 1: logging.INFO}
-    level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
-    logging.getLogger("weavergen").setLevel(level)
+    if quiet or verbose:
+        levels = {1: logging.INFO}
+        level = logging.ERROR if quiet else levels.get(verbose, logging.DEBUG)
+        logging.getLogger("weavergen").setLevel(level)
     # The OTLP exporter logs every retry; our telemetry already warns once per
     # failing exporter, so its own lines only show at -vv.
     otel_level = logging.DEBUG if verbose >= 2 else logging.CRITICAL
@@ -92,6 +96,17 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 def run_app(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; errors become messages."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    # -q/-v change logger levels for this run only, so that calling run_app
+    # from a test or the service leaves the caller's logging as it was.
+    saved = {name: logging.getLogger(name).level for name in _LOGGERS}
+    try:
+        return _run(argv)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         # Without standalone mode, Click returns typer.Exit's code instead of
         # raising it; a command's own return value is None.
