@@ -1,0 +1,194 @@
+"""Tests for the verified cache: exact and semantic hits, re-validation, safety."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from weavergen.cache import CacheEntry, CacheScope, VerifiedCache
+from weavergen.errors import StateError
+
+SCOPE = CacheScope("python", "spans", "slice-1")
+
+
+def _entry(key: str = "k1", intent: str | None = None, **changes: object) -> CacheEntry:
+    fields: dict[str, object] = {
+        "key": key,
+        "code": 'X = "x"\n',
+        "target": SCOPE.target,
+        "pattern": SCOPE.pattern,
+        "subject": ("registry.http",),
+        "slice_hash": SCOPE.slice_hash,
+        "intent": intent,
+        "confidence": 0.9,
+        "cost_usd": 0.0021,
+        "tier": "cloud",
+        "models": ("gpt-small",),
+    }
+    fields.update(changes)
+    return CacheEntry(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> Iterator[VerifiedCache]:
+    """An empty cache in a fresh file, closed after the test."""
+    with VerifiedCache(tmp_path / "cache.db") as opened:
+        yield opened
+
+
+def test_an_entry_reads_back_with_all_its_fields(cache: VerifiedCache) -> None:
+    """Put then get returns the same entry, with created_at set and a hit counted."""
+    stored = cache.put(_entry())
+    found = cache.get("k1")
+    assert found is not None
+    assert found == stored
+    assert stored.created_at > 0
+    assert (found.subject, found.models, found.cost_usd) == (
+        ("registry.http",),
+        ("gpt-small",),
+        0.0021,
+    )
+    assert cache.peek("k1").hits == 1  # type: ignore[union-attr]
+
+
+def test_entries_survive_reopening_the_file(tmp_path: Path) -> None:
+    """A second cache object on the same file sees the first one's entries."""
+    with VerifiedCache(tmp_path) as first:
+        first.put(_entry())
+    with VerifiedCache(tmp_path / "cache.db") as second:
+        assert second.peek("k1") is not None
+
+
+def test_default_path_is_in_the_state_folder(tmp_path: Path) -> None:
+    """Without a path, the cache lives in $WEAVERGEN_STATE_DIR/cache.db."""
+    with VerifiedCache() as cache:
+        assert cache.path == tmp_path / "state" / "cache.db"
+        assert cache.path.exists()
+
+
+def test_verified_hit_is_served_and_failing_hit_is_evicted(
+    cache: VerifiedCache,
+) -> None:
+    """Re-validation serves what passes; what fails is evicted as a false hit."""
+    cache.put(_entry("good"))
+    cache.put(_entry("stale"))
+    assert cache.get_verified("good", lambda entry: True) is not None
+    assert cache.get_verified("stale", lambda entry: False) is None
+    assert cache.peek("stale") is None
+    assert cache.get_verified("absent", lambda entry: True) is None
+    stats = cache.stats()
+    assert (stats.hits, stats.misses, stats.false_hits, stats.entries) == (1, 1, 1, 1)
+
+
+def test_evict_says_whether_there_was_an_entry(cache: VerifiedCache) -> None:
+    """Evicting twice removes once."""
+    cache.put(_entry())
+    assert cache.evict("k1") is True
+    assert cache.evict("k1") is False
+
+
+def test_similar_intent_in_the_same_scope_is_found(cache: VerifiedCache) -> None:
+    """A reworded intent matches above the threshold and reports its similarity."""
+    cache.put(_entry("a", intent="span builder for http server requests"))
+    cache.put(_entry("b", intent="kafka consumer lag metric"))
+    hit = cache.lookup_intent("HTTP server requests: span builder", SCOPE)
+    assert hit is not None
+    assert hit.entry.key == "a"
+    assert hit.similarity > 0.85
+
+
+def test_semantic_lookup_never_crosses_scope_or_threshold(cache: VerifiedCache) -> None:
+    """Another slice or target never matches; an unrelated intent stays a miss."""
+    cache.put(_entry("a", intent="span builder for http server requests"))
+    other_slice = CacheScope("python", "spans", "slice-2")
+    other_target = CacheScope("go", "spans", "slice-1")
+    text = "span builder for http server requests"
+    assert cache.lookup_intent(text, other_slice) is None
+    assert cache.lookup_intent(text, other_target) is None
+    assert cache.lookup_intent("database connection pool gauge", SCOPE) is None
+
+
+def test_semantic_verified_hit_counts_once_per_request(cache: VerifiedCache) -> None:
+    """Exact miss then semantic hit: one hit, one semantic hit, no miss."""
+    cache.put(_entry("a", intent="span builder for http server"))
+    assert cache.get_verified("other-key", lambda entry: True) is None
+    hit = cache.lookup_intent_verified(
+        "Span builder for HTTP server", SCOPE, lambda e: True
+    )
+    assert hit is not None
+    stats = cache.stats()
+    assert (stats.hits, stats.misses, stats.semantic_hits) == (1, 0, 1)
+    assert stats.hit_rate == 1.0
+
+
+def test_corrupt_file_is_a_state_error_and_is_kept(tmp_path: Path) -> None:
+    """Garbage in cache.db raises StateError naming the file; the file stays."""
+    path = tmp_path / "cache.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StateError, match=r"cache\.db.*Nothing was deleted"):
+        VerifiedCache(path)
+    assert path.read_bytes().startswith(b"this is not sqlite")
+
+
+def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    """An SQLite file with other tables is not taken over."""
+    path = tmp_path / "cache.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+    conn.close()
+    with pytest.raises(StateError, match="not a WeaverGen cache"):
+        VerifiedCache(path)
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    """A cache written by a newer WeaverGen is not downgraded."""
+    path = tmp_path / "cache.db"
+    VerifiedCache(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StateError, match="schema version 99"):
+        VerifiedCache(path)
+
+
+def test_threads_sharing_one_cache_lose_no_writes(cache: VerifiedCache) -> None:
+    """Concurrent puts and lookups from many threads all land."""
+
+    def work(n: int) -> None:
+        cache.put(_entry(f"k{n}"))
+        cache.get(f"k{n}")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(work, range(40)))
+    stats = cache.stats()
+    assert (stats.entries, stats.hits) == (40, 40)
+
+
+def test_processes_writing_one_file_lose_no_writes(tmp_path: Path) -> None:
+    """Two processes putting at once both succeed (WAL, busy timeout)."""
+    path = tmp_path / "cache.db"
+    VerifiedCache(path).close()
+    script = textwrap.dedent(
+        """
+        import sys
+        from weavergen.cache import CacheEntry, VerifiedCache
+        cache = VerifiedCache(sys.argv[1])
+        for n in range(50):
+            key = f"{sys.argv[2]}-{n}"
+            cache.put(CacheEntry(key, "x", "python", "spans", ("a",), "s"))
+        """
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, str(path), name])
+        for name in ("p1", "p2")
+    ]
+    assert [worker.wait(60) for worker in workers] == [0, 0]
+    with VerifiedCache(path) as cache:
+        assert cache.stats().entries == 100
