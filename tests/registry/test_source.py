@@ -1,0 +1,159 @@
+"""Registry sources: folders, git URLs cloned once into a cache, the default."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from weavergen.errors import RegistrySourceError
+from weavergen.registry import check_registry, load_registry
+from weavergen.registry.source import GitSource, parse_git_source
+
+MODEL = """\
+groups:
+  - id: registry.shop
+    type: attribute_group
+    brief: Shop attributes.
+    attributes:
+      - id: shop.cart.size
+        type: int
+        brief: Items in the cart.
+        stability: development
+"""
+
+
+def _git(repo: Path, *args: str) -> None:
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(
+        ["git", *identity, "-C", str(repo), *args], check=True, capture_output=True
+    )
+
+
+@pytest.fixture
+def shop_repo(tmp_path: Path) -> Path:
+    """A local git repository with a registry in `model/`, tagged v1 then changed."""
+    repo = tmp_path / "shop-conventions"
+    (repo / "model").mkdir(parents=True)
+    (repo / "model" / "shop.yaml").write_text(MODEL)
+    _git(repo, "init", "--quiet", "--initial-branch=main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "--quiet", "-m", "v1")
+    _git(repo, "tag", "v1")
+    (repo / "model" / "shop.yaml").write_text(
+        MODEL.replace("shop.cart.size", "shop.cart.items")
+    )
+    _git(repo, "commit", "--quiet", "-am", "rename")
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "https://host/repo.git@v1.2[model]",
+            GitSource("https://host/repo.git", "v1.2", "model"),
+        ),
+        (
+            "file:///srv/repo@main[sub/dir]",
+            GitSource("file:///srv/repo", "main", "sub/dir"),
+        ),
+        (
+            "https://host/org/repo.git",
+            GitSource("https://host/org/repo.git", None, None),
+        ),
+        ("git@host:org/repo.git@v2", GitSource("git@host:org/repo.git", "v2", None)),
+    ],
+)
+def test_git_source_is_split_into_url_ref_and_subfolder(
+    text: str, expected: GitSource
+) -> None:
+    """Weaver's `url@ref[subfolder]` form is understood."""
+    assert parse_git_source(text) == expected
+
+
+def test_git_registry_at_a_tag_is_cloned_and_resolved(
+    shop_repo: Path, tmp_path: Path
+) -> None:
+    """`file://repo@v1[model]` resolves the registry as it was at the tag."""
+    cache = tmp_path / "clones"
+    registry = load_registry(f"file://{shop_repo}@v1[model]", cache_dir=cache)
+    assert list(registry.attributes) == ["shop.cart.size"]
+    assert len(list(cache.iterdir())) == 1
+
+
+def test_git_clone_is_reused_and_never_redone(shop_repo: Path, tmp_path: Path) -> None:
+    """A second load uses the cached clone even when the origin is gone."""
+    cache = tmp_path / "clones"
+    url = f"file://{shop_repo}@v1[model]"
+    first = load_registry(url, cache_dir=cache).to_json()
+    shop_repo.rename(tmp_path / "moved-away")
+    assert load_registry(url, cache_dir=cache).to_json() == first
+    assert len(list(cache.iterdir())) == 1
+
+
+def test_cache_folder_comes_from_the_environment(
+    shop_repo: Path, tmp_path: Path
+) -> None:
+    """Without `cache_dir`, clones go to $WEAVERGEN_CACHE_DIR (set per test)."""
+    registry = load_registry(f"file://{shop_repo}[model]")
+    assert list(registry.attributes) == ["shop.cart.items"]
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_each_ref_gets_its_own_clone(shop_repo: Path, tmp_path: Path) -> None:
+    """The cache is keyed by URL and ref, so two refs never share a checkout."""
+    cache = tmp_path / "clones"
+    old = load_registry(f"file://{shop_repo}@v1[model]", cache_dir=cache)
+    new = load_registry(f"file://{shop_repo}@main[model]", cache_dir=cache)
+    assert (list(old.attributes), list(new.attributes)) == (
+        ["shop.cart.size"],
+        ["shop.cart.items"],
+    )
+
+
+def test_unknown_ref_is_a_source_error(shop_repo: Path, tmp_path: Path) -> None:
+    """A ref the repository does not have raises `RegistrySourceError` saying so."""
+    with pytest.raises(RegistrySourceError, match="git clone of .*@v9 failed"):
+        load_registry(f"file://{shop_repo}@v9[model]", cache_dir=tmp_path / "c")
+
+
+def test_missing_subfolder_is_a_source_error(shop_repo: Path, tmp_path: Path) -> None:
+    """`[subfolder]` must exist in the checkout."""
+    with pytest.raises(RegistrySourceError, match=r"folder \[nope\] does not exist"):
+        load_registry(f"file://{shop_repo}@v1[nope]", cache_dir=tmp_path / "c")
+
+
+def test_missing_folder_is_a_source_error(tmp_path: Path) -> None:
+    """A folder that does not exist is `RegistrySourceError`, also for checks."""
+    with pytest.raises(RegistrySourceError, match="does not exist"):
+        check_registry(tmp_path / "no-such-registry")
+
+
+def test_default_registry_describes_weavergens_own_telemetry() -> None:
+    """With no source, the embedded registry resolves with zero problems."""
+    assert check_registry(None) == []
+    registry = load_registry(None)
+    tier = registry.attributes["weavergen.tier"]["type"]["members"]
+    assert [m["value"] for m in tier] == [
+        "template",
+        "cache",
+        "local",
+        "cloud",
+        "consensus",
+    ]
+    metrics = {
+        g["metric_name"]: (g["instrument"], g["unit"])
+        for g in registry.groups
+        if g["type"] == "metric"
+    }
+    assert metrics == {
+        "weavergen.generation.cost": ("histogram", "USD"),
+        "weavergen.generation.duration": ("histogram", "s"),
+        "weavergen.cache.hits": ("counter", "{hit}"),
+    }
+    span = registry.group("span.weavergen.generation")
+    assert {"weavergen.tier", "weavergen.cost_usd", "weavergen.tenant"} <= {
+        a["name"] for a in span["attributes"]
+    }
