@@ -157,7 +157,7 @@ def _call_line(index: int, result: GenerationResult) -> str:
     verdict = "passed" if call.passed else "failed"
     label = f" {SIMULATED_LABEL}" if call.simulated else ""
     return (
-        f"  {index + 1}. {call.model} ({call.provider}{label}): "
+        f"  {index + 1}. {call.model} [{call.provider}]{label}: "
         f"{call.input_tokens}+{call.output_tokens} tokens, "
         f"{call.cost_usd:.6f} USD, {verdict} at {call.score:.2f}"
     )
