@@ -29,7 +29,7 @@ def test_to_json_is_weavers_document_and_round_trips(semconv: ResolvedRegistry) 
 def test_group_gives_the_group_or_a_request_error(semconv: ResolvedRegistry) -> None:
     """An unknown id raises `RequestError` naming it, with close suggestions."""
     assert semconv.group("registry.http")["type"] == "attribute_group"
-    with pytest.raises(RequestError, match="no group 'registry.htp'"):
+    with pytest.raises(RequestError, match=r"no group 'registry\.htp'"):
         semconv.group("registry.htp")
 
 

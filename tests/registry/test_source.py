@@ -115,7 +115,7 @@ def test_each_ref_gets_its_own_clone(shop_repo: Path, tmp_path: Path) -> None:
 
 def test_unknown_ref_is_a_source_error(shop_repo: Path, tmp_path: Path) -> None:
     """A ref the repository does not have raises `RegistrySourceError` saying so."""
-    with pytest.raises(RegistrySourceError, match="git clone of .*@v9 failed"):
+    with pytest.raises(RegistrySourceError, match=r"git clone of .*@v9 failed"):
         load_registry(f"file://{shop_repo}@v9[model]", cache_dir=tmp_path / "c")
 
 
