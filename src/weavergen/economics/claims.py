@@ -13,18 +13,12 @@ import logging
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from weavergen.economics.pricing import PricingConfig, PricingTier, margin
-from weavergen.economics.structure import (
-    load_structure,
-    read_yaml,
-    require_mapping,
-)
+from weavergen.economics.scenario_files import read_scenario, require_mapping
+from weavergen.economics.structure import load_structure
 from weavergen.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -90,11 +84,7 @@ def parse_stated(text: str, where: str) -> Stated:
 
 def load_claims(path: Path | None = None) -> list[dict[str, Any]]:
     """The seed's claims, or a user's claims file."""
-    if path is None:
-        text = resources.files(__package__).joinpath("scenarios", "seed-claims.yaml")
-        data, source = yaml.safe_load(text.read_text("utf-8")), "<built-in claims>"
-    else:
-        data, source = read_yaml(path), str(path)
+    data, source = read_scenario(path, "seed-claims.yaml", "claims")
     claims = require_mapping(data, source, "the file").get("claims")
     if not isinstance(claims, list):
         raise ConfigError(f"{source}: 'claims' must be a list")

@@ -12,14 +12,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from weavergen.economics.structure import (
-    read_yaml,
+from weavergen.economics.scenario_files import (
+    read_scenario,
     require_mapping,
     require_number,
 )
@@ -133,13 +130,8 @@ def unit_economics(
 
 def load_pricing(path: str | Path | None = None) -> PricingConfig:
     """Load tiers from ``path``, or the seed's defaults when it is None."""
-    if path is None:
-        text = resources.files(__package__).joinpath("scenarios", "tiers.yaml")
-        return parse_pricing(yaml.safe_load(text.read_text("utf-8")), "<built-in>")
-    file = Path(path)
-    if not file.is_file():
-        raise ConfigError(f"{file}: no such tiers file")
-    return parse_pricing(read_yaml(file), str(file))
+    file = None if path is None else Path(path)
+    return parse_pricing(*read_scenario(file, "tiers.yaml", "tiers"))
 
 
 def parse_pricing(data: Any, source: str) -> PricingConfig:

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from weavergen.economics.structure import (
-    read_yaml,
+from weavergen.economics.scenario_files import (
+    read_scenario,
     require_mapping,
     require_number,
 )
@@ -113,14 +110,7 @@ def check_roadmap(assumptions: Assumptions, actual_usd: float) -> list[RoadmapCh
 
 def load_assumptions(path: Path | None = None) -> Assumptions:
     """The shipped assumptions, or a user's file in the same format."""
-    if path is None:
-        text = resources.files(__package__).joinpath("scenarios", "projections.yaml")
-        data = yaml.safe_load(text.read_text("utf-8"))
-        source = "the built-in scenarios/projections.yaml"
-    elif not path.is_file():
-        raise ConfigError(f"{path}: no such projections file")
-    else:
-        data, source = read_yaml(path), str(path)
+    data, source = read_scenario(path, "projections.yaml", "projections")
     mapping = require_mapping(data, source, "the file")
     return Assumptions(
         projections=tuple(_entries(mapping, "projections", source, _scenario)),

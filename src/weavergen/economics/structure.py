@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from weavergen.economics.scenario_files import (
+    read_scenario,
+    require_mapping,
+    require_number,
+)
 from weavergen.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ def load_structure(name_or_path: str | Path) -> CostStructure:
             f"{name_or_path}: no such cost structure file and not a built-in "
             f"scenario (built-ins: {known})"
         )
-    return parse_structure(read_yaml(path), str(path))
+    return parse_structure(*read_scenario(path, "", "cost structure"))
 
 
 def builtin_structures() -> list[CostStructure]:
@@ -92,21 +94,8 @@ def builtin_structures() -> list[CostStructure]:
 
 
 def _load_builtin(name: str) -> CostStructure:
-    text = resources.files(__package__).joinpath("scenarios", f"{name}.yaml")
-    data = yaml.safe_load(text.read_text(encoding="utf-8"))
-    return parse_structure(data, f"<built-in {name}>")
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax and I/O errors into ConfigError."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path}{line}: not valid YAML ({exc})") from exc
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    data, source = read_scenario(None, f"{name}.yaml", "cost structure")
+    return parse_structure(data, source)
 
 
 def parse_structure(data: Any, source: str) -> CostStructure:
@@ -147,21 +136,3 @@ def _parse_items(raw: Any, source: str) -> tuple[LineItem, ...]:
 def _parse_stated(raw: Any, source: str) -> dict[str, float]:
     mapping = require_mapping(raw, source, "stated")
     return {str(key): require_number(mapping, key, source, "stated") for key in mapping}
-
-
-def require_mapping(data: Any, source: str, where: str) -> dict[str, Any]:
-    """Return ``data`` if it is a mapping, else a ConfigError naming ``where``."""
-    if not isinstance(data, dict):
-        raise ConfigError(f"{source}: {where} must be a mapping of keys to values")
-    return data
-
-
-def require_number(
-    mapping: dict[str, Any], key: str, source: str, where: str = ""
-) -> float:
-    """Read ``key`` as a number, or raise a ConfigError naming file and key."""
-    value = mapping.get(key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        place = f"{where}.{key}" if where else key
-        raise ConfigError(f"{source}: '{place}' must be a number, got {value!r}")
-    return float(value)
