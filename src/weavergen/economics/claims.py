@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -166,7 +166,7 @@ def _check_margin(
         f"the stated figure needs the price per generation rounded to "
         f"${rounded:.3f} first; the exact {exact_usd(price)} gives {check.computed}"
     )
-    return ClaimCheck(**{**_fields(check), "status": ROUNDED, "explanation": note})
+    return replace(check, status=ROUNDED, explanation=note)
 
 
 def _check_margin_at_cost(
@@ -206,14 +206,3 @@ def exact_usd(value: float) -> str:
 
 def _margins_text(margins: dict[str, float]) -> str:
     return ", ".join(f"{name} {value * 100:,.0f}%" for name, value in margins.items())
-
-
-def _fields(check: ClaimCheck) -> dict[str, Any]:
-    return {
-        "claim_id": check.claim_id,
-        "says": check.says,
-        "stated": check.stated,
-        "computed": check.computed,
-        "status": check.status,
-        "explanation": check.explanation,
-    }
