@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.economics.conftest import workload, write_workload
+from tests.economics.test_simulated import REGISTRY
 
 from weavergen.cli import run_app
 from weavergen.telemetry.state import span_store_path
@@ -115,3 +116,30 @@ def test_bad_scenario_file_is_a_message_not_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith("error: ")
     assert "s.yaml: volume_per_month must be above 0" in err
+
+
+def test_rerun_registry_stresses_a_simulated_workload(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--rerun-registry re-runs the simulated fleet once per stress scenario."""
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    (folder / "shop.yaml").write_text(REGISTRY)
+    state = tmp_path / "state-here"
+    data = _json(
+        capsys,
+        "--state-dir",
+        str(state),
+        "--rerun-registry",
+        str(folder),
+        "--rerun-requests",
+        "30",
+    )
+    stress = data["stress"]
+    assert isinstance(stress, dict)
+    base = stress["baseline"]["cost_per_generation_usd"]
+    assert base > 0
+    assert stress["model_prices_up_50"]["cost_per_generation_usd"] > base
+    assert stress["cache_below_50"]["cache_hit_rate"] <= 0.45
+    # The re-runs use a scratch folder, never the user's state folder.
+    assert not state.exists()
