@@ -80,7 +80,7 @@ def test_groups_as_a_string_says_a_list_was_expected(
     root = write_registry({"g.yaml": "# comment\ngroups: hello\n"})
     problem = one_problem(check_registry(root), "type")
     assert problem.line == 2
-    assert problem.message == "'groups' must be a list of group mappings, got 'hello'"
+    assert problem.message == "'groups' must be a list, got 'hello'"
 
 
 def test_recursive_alias_is_rejected_at_its_anchor(

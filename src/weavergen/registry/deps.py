@@ -19,11 +19,12 @@ from typing import Any
 
 from weavergen.errors import RegistrySourceError
 from weavergen.registry.fields import FieldReader, describe
+from weavergen.registry.loader import read_source
 from weavergen.registry.problems import ProblemLog, Where
 from weavergen.registry.published import DependencyView, Importable, read_published
 from weavergen.registry.source import is_git_source, locate_registry
 from weavergen.registry.spec import AttrSpec, GroupSpec
-from weavergen.registry.yamlfile import SourceFile, YamlSyntaxError, parse_file
+from weavergen.registry.yamlfile import SourceFile
 
 logger = logging.getLogger(__name__)
 
@@ -63,17 +64,8 @@ def read_manifest(root: Path, log: ProblemLog) -> Manifest | None:
     path = next((root / n for n in MANIFEST_NAMES if (root / n).is_file()), None)
     if path is None:
         return None
-    try:
-        source = parse_file(path, str(path))
-    except YamlSyntaxError as exc:
-        log.add_at_line(str(exc), str(path), exc.line, "yaml_syntax")
-        return None
-    except OSError as exc:
-        log.add_at_line(
-            f"cannot read manifest: {exc.strerror}", str(path), None, "unreadable"
-        )
-        return None
-    return _manifest_fields(source, log)
+    source = read_source(path, str(path), log)
+    return _manifest_fields(source, log) if source is not None else None
 
 
 def _manifest_fields(source: SourceFile, log: ProblemLog) -> Manifest | None:
@@ -259,19 +251,16 @@ def _load_published(
 ) -> DependencyView | None:
     uri = manifest.resolved_registry_uri or ""
     path = folder / uri
-    try:
-        source = parse_file(path, str(path))
-    except YamlSyntaxError as exc:
-        log.add_at_line(str(exc), str(path), exc.line, "yaml_syntax")
-        return None
-    except OSError as exc:
+    if not path.is_file():
         log.add(
-            f"cannot read the published registry '{uri}': {exc.strerror}",
+            f"the published registry file '{uri}' does not exist; expected the "
+            "resolved registry beside its manifest",
             Where(manifest.source, ("resolved_registry_uri",)),
             code="dependency_unreachable",
         )
         return None
-    return read_published(source.data, Where(source), log)
+    source = read_source(path, str(path), log)
+    return read_published(source.data, Where(source), log) if source else None
 
 
 def view_of_resolved(

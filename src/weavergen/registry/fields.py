@@ -78,6 +78,15 @@ class FieldReader:
         self.problem(f"{what} must be a mapping, got {describe(data)}", code="type")
         return None
 
+    def sequence(self, raw: Any, key: str) -> list[Any] | None:
+        """Give `raw` (the value of `key`) if it is a list; None if absent or not."""
+        if raw is None:
+            return None
+        if isinstance(raw, list):
+            return raw
+        self.problem(f"'{key}' must be a list, got {describe(raw)}", key, code="type")
+        return None
+
     def unknown(self, data: dict[str, Any], allowed: frozenset[str], what: str) -> None:
         """Report keys that the schema does not define (usually typos)."""
         for key in data:

@@ -55,7 +55,7 @@ def load_folder(
     for path in registry_files(root):
         relative = path.relative_to(root).as_posix()
         display = f"{base}/{relative}" if base else relative
-        source = _read(path, display, log)
+        source = read_source(path, display, log)
         if source is not None:
             loaded.files.append(source)
             name = synthetic_name(f"{root.name}/{relative}")
@@ -67,7 +67,8 @@ def load_folder(
     return loaded
 
 
-def _read(path: Path, display: str, log: ProblemLog) -> SourceFile | None:
+def read_source(path: Path, display: str, log: ProblemLog) -> SourceFile | None:
+    """Parse one file, recording (not raising) why it cannot be read."""
     try:
         return parse_file(path, display)
     except YamlSyntaxError as exc:

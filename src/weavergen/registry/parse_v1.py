@@ -11,7 +11,7 @@ from typing import Any
 from weavergen.registry.body import read_body
 from weavergen.registry.fields import FieldReader, describe
 from weavergen.registry.problems import ProblemLog, Where
-from weavergen.registry.spec import AttrSpec, GroupSpec
+from weavergen.registry.spec import ATTRIBUTE_FIELDS, GROUP_FIELDS, AttrSpec, GroupSpec
 
 GROUP_TYPES = (
     "attribute_group",
@@ -23,45 +23,8 @@ GROUP_TYPES = (
     "resource",
     "scope",
 )
-GROUP_KEYS = frozenset(
-    {
-        "id",
-        "type",
-        "brief",
-        "note",
-        "prefix",
-        "extends",
-        "stability",
-        "deprecated",
-        "attributes",
-        "span_kind",
-        "events",
-        "metric_name",
-        "instrument",
-        "unit",
-        "name",
-        "display_name",
-        "body",
-        "annotations",
-        "entity_associations",
-    }
-)
-REF_KEYS = frozenset(
-    {
-        "ref",
-        "brief",
-        "examples",
-        "tag",
-        "requirement_level",
-        "sampling_relevant",
-        "note",
-        "stability",
-        "deprecated",
-        "prefix",
-        "annotations",
-        "role",
-    }
-)
+GROUP_KEYS = frozenset(GROUP_FIELDS) | {"extends"}
+REF_KEYS = (frozenset(ATTRIBUTE_FIELDS) - {"name", "type", "tags", "value"}) | {"ref"}
 ID_KEYS = (REF_KEYS - {"ref", "prefix"}) | {"id", "type"}
 SPAN_KINDS = ("client", "server", "producer", "consumer", "internal")
 INSTRUMENTS = ("counter", "updowncounter", "gauge", "histogram")
@@ -72,17 +35,9 @@ def read_v1_groups(
     data: dict[str, Any], where: Where, log: ProblemLog
 ) -> list[GroupSpec]:
     """Read every entry of a file's `groups` list."""
-    groups = data.get("groups")
-    if groups is None:
-        return []
-    if not isinstance(groups, list):
-        log.add(
-            f"'groups' must be a list of group mappings, got {describe(groups)}",
-            where.at("groups"),
-            code="type",
-        )
-        return []
-    read = [_read_group(g, where.at("groups", i), log) for i, g in enumerate(groups)]
+    groups = FieldReader(log, where, None).sequence(data.get("groups"), "groups")
+    entries = enumerate(groups or [])
+    read = [_read_group(g, where.at("groups", i), log) for i, g in entries]
     return [g for g in read if g is not None]
 
 
@@ -185,15 +140,8 @@ def _check_group_rules(
 
 def read_attribute_list(raw: Any, where: Where, group: FieldReader) -> list[AttrSpec]:
     """Read a group's `attributes` list (v1 entries: `id` or `ref`)."""
+    raw = group.sequence(raw, "attributes")
     if raw is None:
-        return []
-    if not isinstance(raw, list):
-        group.log.add(
-            f"'attributes' must be a list, got {describe(raw)}",
-            where,
-            group.group_id,
-            code="type",
-        )
         return []
     read = [_read_attribute(a, where.at(i), group) for i, a in enumerate(raw)]
     specs = [a for a in read if a is not None]

@@ -57,18 +57,9 @@ def read_v2_groups(
 def _read_section(
     data: dict[str, Any], section: str, where: Where, log: ProblemLog, read: Reader
 ) -> list[GroupSpec]:
-    entries = data.get(section)
-    if entries is None:
-        return []
-    if not isinstance(entries, list):
-        log.add(
-            f"'{section}' must be a list, got {describe(entries)}",
-            where.at(section),
-            code="type",
-        )
-        return []
-    out = []
-    for index, raw in enumerate(entries):
+    entries = FieldReader(log, where, None).sequence(data.get(section), section)
+    out: list[GroupSpec] = []
+    for index, raw in enumerate(entries or []):
         entry_where = where.at(section, index)
         reader = FieldReader(log, entry_where, _entry_id(raw, section))
         entry = reader.mapping(raw, f"an entry of '{section}'")
@@ -151,15 +142,8 @@ def _attr_refs(
     raw: Any, where: Where, group: FieldReader, *, extra: frozenset[str] = frozenset()
 ) -> tuple[list[AttrSpec], list[str]]:
     """Read a v2 `attributes` list of `ref` and `ref_group` entries."""
+    raw = group.sequence(raw, "attributes")
     if raw is None:
-        return [], []
-    if not isinstance(raw, list):
-        group.log.add(
-            f"'attributes' must be a list, got {describe(raw)}",
-            where,
-            group.group_id,
-            code="type",
-        )
         return [], []
     attrs: list[AttrSpec] = []
     includes: list[str] = []

@@ -32,20 +32,6 @@ ATTRIBUTE_FIELDS = (
     "role",
 )
 
-# Fields a reference may override on the attribute it points to.
-OVERRIDABLE_FIELDS = (
-    "brief",
-    "examples",
-    "tag",
-    "requirement_level",
-    "sampling_relevant",
-    "note",
-    "stability",
-    "deprecated",
-    "annotations",
-    "role",
-)
-
 # Fields of a resolved group, in Weaver's output order (attributes go inline).
 GROUP_FIELDS = (
     "id",
