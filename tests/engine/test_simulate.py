@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from engine_fakes import GROUPS, ScriptedModel, make_pipeline, validate
 
 from weavergen.cache import VerifiedCache
@@ -69,3 +70,26 @@ def test_routed_run_costs_less_than_naive_and_serves_only_valid_code(
     assert 0 < figures["cache_hit_rate"] < 1
     assert figures["tier_mix"]["cache"] == figures["cache_hit_rate"]
     assert set(figures["model_mix"]) == {"qwen3_local", "claude_haiku"}
+
+
+def test_parallel_lanes_give_the_serial_figures(tmp_path: Path) -> None:
+    """Running slices in parallel changes no figure."""
+    workload = build_workload(GROUPS, 80, 5)
+    figures = [
+        run_simulation(
+            make_pipeline(fleet("bad"), cache=VerifiedCache(tmp_path / f"{n}.db")),
+            workload,
+            fleet(),
+            validate,
+            workers=n,
+        )
+        for n in (1, 3)
+    ]
+    measured = ("cost_usd_total", "cost_per_generation_usd", "reduction_vs_naive")
+    totals = ("token_cost_usd_total", "naive_cost_usd_total")
+    serial, parallel = (
+        {k: v for k, v in f.items() if k not in measured} for f in figures
+    )
+    for key in totals:
+        assert serial.pop(key) == pytest.approx(parallel.pop(key))
+    assert serial == parallel

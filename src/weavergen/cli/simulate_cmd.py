@@ -25,6 +25,7 @@ SUMMARY_FILE = "simulation.json"
 
 @app.command("simulate")
 def simulate(
+    *,
     registry: Annotated[
         str, typer.Option("--registry", "-r", help="Registry folder or git URL.")
     ],
@@ -33,6 +34,9 @@ def simulate(
     ] = 2000,
     seed: Annotated[int, typer.Option("--seed", help="Workload and fleet seed.")] = 7,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Slices simulated in parallel.")
+    ] = 2,
     state_dir: Annotated[
         Path | None,
         typer.Option("--state-dir", help="Keep spans and cache here (default: new)."),
@@ -40,7 +44,7 @@ def simulate(
 ) -> None:
     """Simulate traffic through the pipeline; compare with every-model-always."""
     folder = state_dir or Path(tempfile.mkdtemp(prefix="weavergen-sim-"))
-    figures = run(registry, requests, seed, folder)
+    figures = run(registry, requests, seed, folder, workers=workers)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SUMMARY_FILE).write_text(json.dumps(figures, indent=2, sort_keys=True))
     if as_json:
@@ -49,7 +53,9 @@ def simulate(
         _print(figures)
 
 
-def run(source: str, requests: int, seed: int, folder: Path) -> dict[str, Any]:
+def run(
+    source: str, requests: int, seed: int, folder: Path, *, workers: int = 2
+) -> dict[str, Any]:
     """Load the registry, build the simulated pipeline and run the workload."""
     # Imported here: the resolver and the OpenTelemetry SDK are slow to load.
     from weavergen.engine.assemble import build_pipeline  # noqa: PLC0415
@@ -66,7 +72,10 @@ def run(source: str, requests: int, seed: int, folder: Path) -> dict[str, Any]:
         pipeline = build_pipeline(
             loaded, tracer=telemetry.tracer, state_dir=folder, models=fleet
         )
-        figures = run_simulation(pipeline, workload, simulated_fleet(seed), validate)
+        naive_fleet = simulated_fleet(seed)
+        figures = run_simulation(
+            pipeline, workload, naive_fleet, validate, workers=workers
+        )
     figures.update(seed=seed, registry=source, state_dir=str(folder))
     return figures
 

@@ -11,6 +11,7 @@ span; each model call below it a ``gen_ai.chat`` span.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,13 +87,19 @@ Reference = Callable[[list[dict[str, Any]], str, str], str]
 
 @dataclass
 class PipelineStats:
-    """Counters a run reports besides its spans."""
+    """Counters a run reports besides its spans; safe to bump from threads."""
 
     generations: int = 0
     cache_hits: int = 0
     cache_evictions: int = 0
     template_failures: int = 0
     unserved: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def bump(self, name: str, by: int = 1) -> None:
+        """Add ``by`` to the counter ``name``."""
+        with self._lock:
+            setattr(self, name, getattr(self, name) + by)
 
 
 @dataclass
@@ -128,14 +135,14 @@ class Pipeline:
 
     def _generate(self, job: _Job) -> GenerationResult:
         with self.tracer.start_as_current_span(attrs.GENERATION_SPAN) as span:
-            started = time.process_time()
+            started = time.thread_time()
             result = (
                 self._from_template(job)
                 or self._from_cache(job)
                 or self._from_models(job)
             )
             result.trace_id = _trace_id(span)
-            self._record(span, job, result, time.process_time() - started)
+            self._record(span, job, result, time.thread_time() - started)
         self._count(result)
         return result
 
@@ -151,7 +158,7 @@ class Pipeline:
             return None
         if job.scope in self._failed_templates:
             return None
-        started = time.process_time()
+        started = time.thread_time()
         try:
             code = self.templates.render(job.groups, request.target, request.pattern)
         except TemplateError as exc:
@@ -162,11 +169,11 @@ class Pipeline:
         if not _clears(verdict, request.quality_floor):
             self._template_failed(job, f"fails validation at {verdict.score:.2f}")
             return None
-        cpu_s = time.process_time() - started
+        cpu_s = time.thread_time() - started
         return self._cheap_result(job, code, "template", verdict, cpu_s, stored=True)
 
     def _template_failed(self, job: _Job, why: str) -> None:
-        self.stats.template_failures += 1
+        self.stats.bump("template_failures")
         self._failed_templates.add(job.scope)
         log.warning("template for %s %s", job.request.describe(), why)
 
@@ -179,7 +186,7 @@ class Pipeline:
     def _from_cache(self, job: _Job) -> GenerationResult | None:
         if self.cache is None:
             return None
-        started = time.process_time()
+        started = time.thread_time()
         check = self._entry_check(job)
         entry = self.cache.get_verified(job.key, check)
         intent = normalise_intent(job.request.intent)
@@ -190,7 +197,7 @@ class Pipeline:
             entry = hit.entry if hit is not None else None
         if entry is None or job.cache_verdict is None:
             return None
-        cpu_s = time.process_time() - started
+        cpu_s = time.thread_time() - started
         result = self._cheap_result(job, entry.code, "cache", job.cache_verdict, cpu_s)
         result.cache_hit = True
         result.simulated = self._made_by_simulation(entry.models)
@@ -210,7 +217,7 @@ class Pipeline:
             if _clears(verdict, job.request.quality_floor):
                 job.cache_verdict = verdict
                 return True
-            self.stats.cache_evictions += 1
+            self.stats.bump("cache_evictions")
             log.info("cache entry %s fails the current slice", entry.key[:12])
             return False
 
@@ -392,9 +399,9 @@ class Pipeline:
         span.set_attribute(attrs.CPU_S, cpu_s)
 
     def _count(self, result: GenerationResult) -> None:
-        self.stats.generations += 1
-        self.stats.cache_hits += int(result.cache_hit)
-        self.stats.unserved += int(not result.served)
+        self.stats.bump("generations")
+        self.stats.bump("cache_hits", int(result.cache_hit))
+        self.stats.bump("unserved", int(not result.served))
         if result.served:
             log.info(
                 "generated via %s for %.6f USD (%s)",
