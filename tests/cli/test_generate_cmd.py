@@ -9,42 +9,16 @@ from pathlib import Path
 
 import pytest
 from openai_stub import StubServer
+from shop_registry import write_shop_registry
 
 from weavergen.cli import run_app
 from weavergen.engine.reference import reference_code
 from weavergen.registry import load_registry
 
-REGISTRY_YAML = """\
-groups:
-  - id: registry.shop
-    type: attribute_group
-    brief: Shop attributes.
-    attributes:
-      - id: shop.order.id
-        type: string
-        brief: The order id.
-        examples: ["o-1"]
-        stability: stable
-      - id: shop.order.state
-        type:
-          members:
-            - id: open
-              value: "open"
-              stability: stable
-            - id: paid
-              value: "paid"
-              stability: stable
-        brief: Where the order is.
-        stability: stable
-"""
-
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
-    folder = tmp_path / "registry"
-    folder.mkdir()
-    (folder / "shop.yaml").write_text(REGISTRY_YAML)
-    return folder
+    return write_shop_registry(tmp_path)
 
 
 @pytest.fixture
@@ -85,9 +59,10 @@ def write_config(tmp_path: Path, base_url: str) -> Path:
 
 
 def generate(
-    args: list[str], capsys: pytest.CaptureFixture[str]
+    registry: Path, capsys: pytest.CaptureFixture[str], *extra: str
 ) -> tuple[int, str, str]:
-    code = run_app(["generate", *args])
+    base = ["-r", str(registry), "--target", "go", "--pattern", "attributes"]
+    code = run_app(["generate", *base, *extra])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -99,19 +74,7 @@ def test_correct_local_answer_is_served_with_its_cost(
     for server in serve({"small": [correct_go], "big": ["unused"]}):
         config = write_config(tmp_path, server.base_url)
         code, out, err = generate(
-            [
-                "-r",
-                str(registry),
-                "--target",
-                "go",
-                "--pattern",
-                "attributes",
-                "--group",
-                "registry.shop",
-                "--config",
-                str(config),
-            ],
-            capsys,
+            registry, capsys, "--group", "registry.shop", "--config", str(config)
         )
         assert code == 0, err
         assert out.strip() == correct_go.strip()
@@ -130,22 +93,15 @@ def test_garbage_escalates_to_the_fallback_model_and_report_shows_it(
     for server in serve({"small": ["package x\nfunc ("], "big": [correct_go]}):
         config = write_config(tmp_path, server.base_url)
         code, out, _ = generate(
-            [
-                "-r",
-                str(registry),
-                "--target",
-                "go",
-                "--pattern",
-                "attributes",
-                "--namespace",
-                "shop",
-                "--config",
-                str(config),
-                "--json",
-                "--state-dir",
-                str(state),
-            ],
+            registry,
             capsys,
+            "--namespace",
+            "shop",
+            "--config",
+            str(config),
+            "--json",
+            "--state-dir",
+            str(state),
         )
         assert code == 0
         result = json.loads(out)
@@ -168,19 +124,7 @@ def test_nothing_passing_exits_non_zero_without_code(
     """When every model answers garbage, no code is printed and the exit is 1."""
     for server in serve({"small": ["nope"], "big": ["nope"]}):
         config = write_config(tmp_path, server.base_url)
-        code, out, err = generate(
-            [
-                "-r",
-                str(registry),
-                "--target",
-                "go",
-                "--pattern",
-                "attributes",
-                "--config",
-                str(config),
-            ],
-            capsys,
-        )
+        code, out, err = generate(registry, capsys, "--config", str(config))
     assert (code, out) == (1, "")
     assert "no answer passed validation (stopped by exhausted)" in err
 
@@ -189,19 +133,7 @@ def test_unknown_group_is_a_message_not_a_traceback(
     registry: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A misspelt group id names the close match and exits 1."""
-    code, _, err = generate(
-        [
-            "-r",
-            str(registry),
-            "--target",
-            "go",
-            "--pattern",
-            "attributes",
-            "--group",
-            "registry.shp",
-        ],
-        capsys,
-    )
+    code, _, err = generate(registry, capsys, "--group", "registry.shp")
     assert code == 1
     assert "did you mean registry.shop" in err
     assert "Traceback" not in err
@@ -212,19 +144,7 @@ def test_simulated_fleet_labels_its_output(
 ) -> None:
     """Without a config the simulated fleet answers and says SIMULATED."""
     out_file = tmp_path / "out.go"
-    code, _, err = generate(
-        [
-            "-r",
-            str(registry),
-            "--target",
-            "go",
-            "--pattern",
-            "attributes",
-            "-o",
-            str(out_file),
-        ],
-        capsys,
-    )
+    code, _, err = generate(registry, capsys, "-o", str(out_file))
     assert code == 0, err
     assert err.startswith("[SIMULATED] served")
     assert "shop.order.id" in out_file.read_text()

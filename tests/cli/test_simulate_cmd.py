@@ -6,39 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
+from shop_registry import write_shop_registry
 
 from weavergen.cli import run_app
 from weavergen.telemetry import SpanStore
 
-REGISTRY_YAML = """\
-groups:
-  - id: registry.shop
-    type: attribute_group
-    brief: Shop attributes.
-    attributes:
-      - id: shop.order.id
-        type: string
-        brief: The order id.
-        examples: ["o-1"]
-        stability: stable
-  - id: metric.shop.orders
-    type: metric
-    metric_name: shop.orders
-    brief: Orders placed.
-    instrument: counter
-    unit: "{order}"
-    stability: stable
-    attributes:
-      - ref: shop.order.id
-"""
-
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Path:
-    folder = tmp_path / "registry"
-    folder.mkdir()
-    (folder / "shop.yaml").write_text(REGISTRY_YAML)
-    return folder
+    return write_shop_registry(tmp_path)
 
 
 def simulate(

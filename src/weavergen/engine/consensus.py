@@ -52,10 +52,10 @@ def run_consensus(
     ballots: list[Attempt] = []
     spent = limits.spent_usd
     for index, name in enumerate([*voters, *reserves]):
-        prompt = prompts(name)
-        if limits.would_exceed(spent, caller.estimate_usd(name, prompt, limits.output)):
+        ballot = caller.call_within(name, prompts(name), check, limits, spent)
+        if ballot is None:
             return _closing_vote(ballots, limits.floor, STOP_BUDGET)
-        ballots.append(caller.call(name, prompt, check))
+        ballots.append(ballot)
         spent += ballots[-1].cost.cost_usd
         if index + 1 < len(voters):
             continue

@@ -89,6 +89,21 @@ class ModelCaller:
         )
         return self.models[name].price.cost_usd(usage)
 
+    def call_within(
+        self,
+        name: str,
+        prompt: Prompt,
+        check: Check,
+        limits: CascadeLimits,
+        spent_usd: float,
+    ) -> Attempt | None:
+        """Ask ``name`` unless its estimated cost breaks the budget (None)."""
+        estimate_usd = self.estimate_usd(name, prompt, limits.output)
+        if limits.would_exceed(spent_usd, estimate_usd):
+            log.info("budget stops %s: %.6f USD spent", name, spent_usd)
+            return None
+        return self.call(name, prompt, check)
+
     def call(self, name: str, prompt: Prompt, check: Check) -> Attempt:
         """Ask ``name``; a provider failure is an attempt with an error."""
         model = self.models[name]
@@ -119,10 +134,9 @@ def run_cascade(
     attempts: list[Attempt] = []
     spent = limits.spent_usd
     for name in names:
-        prompt = prompts(name)
-        if limits.would_exceed(spent, caller.estimate_usd(name, prompt, limits.output)):
+        attempt = caller.call_within(name, prompts(name), check, limits, spent)
+        if attempt is None:
             return CascadeOutcome(tuple(attempts), None, STOP_BUDGET)
-        attempt = caller.call(name, prompt, check)
         attempts.append(attempt)
         spent += attempt.cost.cost_usd
         if attempt.clears(limits.floor):
