@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from engine_fakes import FakeRegistry, FakeTemplates, ScriptedModel, make_pipeline
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from weavergen.cache import VerifiedCache
 from weavergen.engine.pipeline import cache_key
@@ -159,3 +162,23 @@ def test_bad_request_raises_before_any_call() -> None:
     with pytest.raises(RequestError):
         make_pipeline(models).generate(GenerationRequest("cobol", "attributes"))
     assert not models[0].prompts
+
+
+def test_generation_span_parents_its_model_call_spans() -> None:
+    """One weavergen.generation span with tier and cost; calls are its children."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("test")
+    result = make_pipeline(fleet(["bad"], ["REF"]), tracer=tracer).generate(GO)
+    spans = {span.name: span for span in exporter.get_finished_spans()}
+    calls = [s for s in exporter.get_finished_spans() if s.name == "gen_ai.chat"]
+    generation = spans["weavergen.generation"]
+    assert generation.attributes is not None
+    assert generation.attributes["weavergen.tier"] == "cloud"
+    assert generation.attributes["weavergen.cost_usd"] == result.cost_usd
+    assert generation.attributes["weavergen.simulated"] is True
+    assert len(calls) == 2
+    assert all(c.parent is not None for c in calls)
+    assert {c.parent.span_id for c in calls if c.parent} == {generation.context.span_id}
+    assert result.trace_id == format(generation.context.trace_id, "032x")
