@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,10 +13,11 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from weavergen.cache import VerifiedCache
+from weavergen.cache import SingleFlight, VerifiedCache
 from weavergen.engine.pipeline import cache_key
-from weavergen.engine.request import GenerationRequest, select_slice
+from weavergen.engine.request import GenerationRequest, GenerationResult, select_slice
 from weavergen.errors import RequestError
+from weavergen.models.chat import Completion, Prompt
 
 ATTRS = GenerationRequest("python", "attributes", ("registry.http",))
 GO = GenerationRequest("go", "attributes", ("registry.http",))
@@ -182,3 +185,38 @@ def test_generation_span_parents_its_model_call_spans() -> None:
     assert all(c.parent is not None for c in calls)
     assert {c.parent.span_id for c in calls if c.parent} == {generation.context.span_id}
     assert result.trace_id == format(generation.context.trace_id, "032x")
+
+
+class GatedModel(ScriptedModel):
+    """Holds its answer until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__("qwen3_local", ["REF"], price=0.01, tier="local")
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+
+    def complete(self, prompt: Prompt) -> Completion:
+        self.entered.set()
+        self.gate.wait(timeout=30)
+        return super().complete(prompt)
+
+
+def test_identical_concurrent_requests_make_one_model_call() -> None:
+    """A second identical request waits for the first instead of calling again."""
+    model = GatedModel()
+    flights: SingleFlight[GenerationResult] = SingleFlight()
+    pipeline = make_pipeline([model], flights=flights)
+    results: list[GenerationResult] = []
+    first = threading.Thread(target=lambda: results.append(pipeline.generate(GO)))
+    first.start()
+    assert model.entered.wait(timeout=30)
+    second = threading.Thread(target=lambda: results.append(pipeline.generate(GO)))
+    second.start()
+    while flights.shared == 0 and second.is_alive():
+        time.sleep(0.01)
+    model.gate.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert len(model.prompts) == 1
+    assert [r.served for r in results] == [True, True]
+    assert results[0] is results[1]
