@@ -162,3 +162,19 @@ def test_child_environment_drops_node_options(monkeypatch: pytest.MonkeyPatch) -
     """NODE_OPTIONS could preload code into node; the checker never sees it."""
     monkeypatch.setenv("NODE_OPTIONS", "--require /tmp/evil.js")
     assert "NODE_OPTIONS" not in toolchains._child_env()
+
+
+def test_tsc_errors_about_missing_modules_only_count_as_parsed(
+    fresh_discovery: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A tsc on PATH is used; TS2307 (module not found) alone still parses."""
+    tools = tmp_path / "bin"
+    unresolved = "artifact.ts(1,20): error TS2307: Cannot find module 'x'."
+    _fake_tool(tools, "tsc", f'echo "{unresolved}"; exit 2')
+    monkeypatch.setenv("PATH", str(tools))
+    outcome = check_syntax('import { a } from "x";\n', "typescript")
+    assert (outcome.parsed, outcome.toolchain, outcome.confidence) == (
+        True,
+        "tsc ?",
+        CONFIDENCE_UNRESOLVED,
+    )

@@ -164,13 +164,20 @@ def _java_attribute(named: NamedAttribute) -> Iterator[str]:
     if named.container:
         yield f"public static final class {named.container} {{"
         yield f"    private {named.container}() {{}}"
-        for member in named.members:
-            value = member.member.value
-            local = member.name.rsplit(".", 1)[1]
-            kind = _TYPES["java"][type(value)]
-            yield f"    public static final {kind} {local} = {_scalar(value, 'java')};"
+        form = "    public static final {kind} {name} = {value};"
+        yield from _nested_members(named, "java", form)
         yield "}"
     yield ""
+
+
+def _nested_members(named: NamedAttribute, target: str, form: str) -> Iterator[str]:
+    for member in named.members:
+        value = member.member.value
+        yield form.format(
+            kind=_TYPES[target][type(value)],
+            name=member.name.rsplit(".", 1)[1],
+            value=_scalar(value, target),
+        )
 
 
 _TYPES: dict[str, dict[type, str]] = {
@@ -195,11 +202,9 @@ def _rust_attribute(named: NamedAttribute) -> Iterator[str]:
     if named.container:
         yield f"/// Values of `{named.attribute.key}`."
         yield f"pub mod {named.container} {{"
-        for member in named.members:
-            value = member.member.value
-            local = member.name.rsplit(".", 1)[1]
-            kind = _TYPES["rust"][type(value)]
-            yield f"    pub const {local}: {kind} = {_scalar(value, 'rust')};"
+        yield from _nested_members(
+            named, "rust", "    pub const {name}: {kind} = {value};"
+        )
         yield "}"
     yield ""
 
