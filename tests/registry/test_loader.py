@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import json
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.registry.conftest import WriteRegistry, one_problem
 
 from weavergen.errors import RegistryInvalid
 from weavergen.registry import check_registry, load_registry
+from weavergen.registry.source import DEFAULT_REGISTRY
 
 GOOD_GROUP = """\
 groups:
@@ -126,3 +134,71 @@ def test_load_registry_raises_registry_invalid_with_every_problem(
         "b.yaml",
     ]
     assert "2 registry problem(s)" in str(caught.value)
+
+
+MUTANTS = [
+    "x",
+    7,
+    2.5,
+    True,
+    None,
+    "",
+    [],
+    {},
+    ["a", ["b"]],
+    {"members": [1, {"id": None}]},
+    {"reason": "renamed"},
+    {"conditionally_required": 3},
+    "registry.weavergen",
+    "span.weavergen.generation",
+    "weavergen.tier",
+]
+
+
+def _places(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _places(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _places(value, (*path, index))
+    return found
+
+
+def _mutate(document: Any, place: int, mutant: Any) -> Any:
+    path = _places(document)[place % len(_places(document))]
+    if not path:
+        return mutant
+    parent = document
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = mutant
+    return document
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    edits=st.lists(
+        st.tuples(st.integers(0, 10_000), st.sampled_from(MUTANTS)),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_mutated_registries_give_problems_never_tracebacks(
+    edits: list[tuple[int, Any]],
+) -> None:
+    """Any value anywhere in the default registry: problems, never an exception."""
+    document = yaml.safe_load((DEFAULT_REGISTRY / "weavergen.yaml").read_text())
+    for place, mutant in edits:
+        document = _mutate(document, place, copy.deepcopy(mutant))
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "mutant.yaml").write_text(yaml.safe_dump(document))
+        errors = [p for p in check_registry(folder) if p.severity == "error"]
+        if errors:
+            with pytest.raises(RegistryInvalid) as caught:
+                load_registry(folder)
+            assert caught.value.problems == errors
+        else:
+            registry = load_registry(folder)
+            assert json.loads(registry.to_json())["groups"] == registry.groups
