@@ -136,19 +136,20 @@ def test_rust_unresolved_imports_only_count_as_parsed() -> None:
     assert (outcome.parsed, outcome.confidence) == (True, CONFIDENCE_UNRESOLVED)
 
 
-def test_java_batch_agrees_with_one_file_checks() -> None:
-    """Batched javac gives one-file verdicts, type errors beside syntax errors too."""
+def test_java_batch_catches_type_errors_beside_syntax_errors() -> None:
+    """One javac run for many files; a type error is still found after a parse error."""
     _require("java")
+    type_error = 'public final class C { public static final long X = "x"; }\n'
     codes = [
         'public final class A { public static final String X = "x"; }\n',
         "public final class B { String X = }\n",
-        'public final class C { public static final long X = "x"; }\n',
+        type_error,
         'public final class A { public static final String Y = "y"; }\n',
         "",
     ]
     batch = [outcome.parsed for outcome in check_java_batch(codes)]
-    alone = [check_syntax(code, "java").parsed for code in codes]
-    assert batch == alone == [True, False, False, True, False]
+    assert batch == [True, False, False, True, False]
+    assert not check_syntax(type_error, "java").parsed
 
 
 def test_empty_code_never_parses() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from weavergen.engine import validate as validate_module
+import weavergen.engine.validate as validate_module
 from weavergen.engine.facts import Fact
 from weavergen.engine.reference import reference_code
 from weavergen.engine.toolchains import CheckOutcome, find_toolchain
@@ -162,3 +162,22 @@ def test_validate_many_agrees_with_validate_one_by_one() -> None:
     ]
     assert many == one
     assert [score for score, _, _ in many] == [1.0, 0.0, 1.0, 0.0]
+
+
+def test_a_user_target_is_judged_by_its_keys_without_raising() -> None:
+    """A target with no convention or toolchain checks keys structurally."""
+    code = 'class Keys { string A = "rpc.system"; string B = "rpc.service"; }'
+    result = validate(code, "csharp", "attributes", GROUPS)
+    assert (result.toolchain, result.parsed, result.confidence) == ("none", True, 0.8)
+    assert result.missing == (Fact("key", "rpc.code", "rpc.code"),)
+
+
+def test_the_memo_forgets_the_least_recently_used_verdict() -> None:
+    """The memo is bounded: past its size, the oldest entry goes first."""
+    memo = validate_module._Memo(2)
+    first = validate(GOOD_PYTHON, "python", "attributes", GROUPS)
+    memo.put("a", first)
+    memo.put("b", first)
+    assert memo.get("a") is first
+    memo.put("c", first)
+    assert (memo.get("b"), memo.get("a"), memo.get("c")) == (None, first, first)
