@@ -192,3 +192,23 @@ def test_processes_writing_one_file_lose_no_writes(tmp_path: Path) -> None:
     assert [worker.wait(60) for worker in workers] == [0, 0]
     with VerifiedCache(path) as cache:
         assert cache.stats().entries == 100
+
+
+class _ConstantEmbedder:
+    """An embedder of another vector space: every text maps to one vector."""
+
+    name = "constant-2"
+
+    def embed(self, text: str) -> list[float]:
+        return [1.0, 0.0]
+
+
+def test_vectors_of_another_embedder_are_never_compared(tmp_path: Path) -> None:
+    """Entries embedded in another space are invisible to this embedder."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path, embedder=_ConstantEmbedder()) as other:
+        other.put(_entry("a", intent="span builder"))
+        assert other.lookup_intent("anything at all", SCOPE) is not None
+    with VerifiedCache(path) as default:
+        assert default.embedder.name.startswith("hashed-ngrams")
+        assert default.lookup_intent("span builder", SCOPE) is None

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from weavergen.cache.embed import Embedder, HashedEmbedder, cosine
+from weavergen.cache.embed import Embedder, cosine, default_embedder
 from weavergen.cache.keys import CacheScope
 from weavergen.errors import StateError
 from weavergen.telemetry.state import resolve_state_dir
@@ -132,9 +132,16 @@ class VerifiedCache:
         self, path: Path | str | None = None, *, embedder: Embedder | None = None
     ) -> None:
         self.path = _cache_path(path)
-        self.embedder: Embedder = embedder or HashedEmbedder()
+        self._embedder = embedder
         self._lock = threading.Lock()
         self._conn = self._open()
+
+    @property
+    def embedder(self) -> Embedder:
+        """The intent embedder; chosen on first use (a local model may be slow)."""
+        if self._embedder is None:
+            self._embedder = default_embedder()
+        return self._embedder
 
     def close(self) -> None:
         """Close the database connection."""
