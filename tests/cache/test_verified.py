@@ -203,8 +203,11 @@ class _ConstantEmbedder:
         return [1.0, 0.0]
 
 
-def test_vectors_of_another_embedder_are_never_compared(tmp_path: Path) -> None:
+def test_vectors_of_another_embedder_are_never_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Entries embedded in another space are invisible to this embedder."""
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     path = tmp_path / "cache.db"
     with VerifiedCache(path, embedder=_ConstantEmbedder()) as other:
         other.put(_entry("a", intent="span builder"))
