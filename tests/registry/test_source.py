@@ -157,3 +157,18 @@ def test_default_registry_describes_weavergens_own_telemetry() -> None:
     assert {"weavergen.tier", "weavergen.cost_usd", "weavergen.tenant"} <= {
         a["name"] for a in span["attributes"]
     }
+
+
+def test_ref_that_looks_like_an_option_is_refused(tmp_path: Path) -> None:
+    """A ref starting with '-' could be read by git as an option; it is rejected."""
+    with pytest.raises(RegistrySourceError, match="starts with '-'"):
+        load_registry("https://example.invalid/repo.git@--orphan", cache_dir=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_running_transports_are_not_allowed(tmp_path: Path) -> None:
+    """git's `ext::` transport (which runs a command) is refused by git itself."""
+    marker = tmp_path / "ran"
+    with pytest.raises(RegistrySourceError, match="git clone"):
+        load_registry(f"ext::sh -c touch% {marker}.git", cache_dir=tmp_path / "c")
+    assert not marker.exists()

@@ -96,6 +96,10 @@ def locate_registry(
 
 
 def _locate_git(source: GitSource, cache_dir: Path) -> LocatedRegistry:
+    if source.ref is not None and source.ref.startswith("-"):
+        raise RegistrySourceError(
+            f"git ref '{source.ref}' starts with '-'; expected a tag, branch or commit"
+        )
     checkout = clone_once(source.url, source.ref, cache_dir)
     root = checkout / source.subfolder if source.subfolder else checkout
     if not root.is_dir():
@@ -162,7 +166,12 @@ def _clone(url: str, ref: str | None, dest: Path) -> None:
 
 def _run_git(command: list[str]) -> str | None:
     """Run git; give None on success, else its error text."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    # No prompts, and only plain transports: `ext::` and friends run commands.
+    env = {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ALLOW_PROTOCOL": "file:git:http:https:ssh",
+    }
     try:
         done = subprocess.run(
             command,
