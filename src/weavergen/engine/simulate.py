@@ -12,6 +12,10 @@ The workload is Zipf-distributed over (slice, target, pattern) with exponent
 :data:`ZIPF_EXPONENT`; slices are single registry groups, patterns follow the
 group's kind, and :data:`INTENT_SHARE` of the requests carry one of a few
 intents, some reworded, so the semantic cache has something to find.
+
+``cache_hit_rate`` is cache hits over all requests; ``served_quality`` is the
+share of served results that pass validation when checked again outside the
+pipeline; ``model_mix`` is each model's share of all model calls.
 """
 
 from __future__ import annotations
@@ -212,6 +216,7 @@ def summarise(tally: Tally, workload: Workload, pipeline: Pipeline) -> dict[str,
         "reduction_vs_naive": 1.0 - routed_per / naive_per if naive_per else 0.0,
         "cache_hit_rate": _share(sum(r.cache_hit for r in results), count),
         "cache_evictions": pipeline.stats.cache_evictions,
+        "template_failures": pipeline.stats.template_failures,
         "tier_mix": _mix(r.tier or "none" for r in served),
         "model_mix": _mix(call.model for r in results for call in r.calls),
         "model_calls": sum(len(r.calls) for r in results),
