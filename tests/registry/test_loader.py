@@ -202,3 +202,11 @@ def test_mutated_registries_give_problems_never_tracebacks(
         else:
             registry = load_registry(folder)
             assert json.loads(registry.to_json())["groups"] == registry.groups
+
+
+def test_folder_without_definition_files_gives_a_warning(tmp_path: Path) -> None:
+    """An empty folder resolves to nothing, with a warning that says why."""
+    (tmp_path / "nothing").mkdir()
+    problem = one_problem(check_registry(tmp_path / "nothing"), "empty_registry")
+    assert problem.severity == "warning"
+    assert load_registry(tmp_path / "nothing").groups == []

@@ -52,7 +52,17 @@ def load_folder(
     """Read every definition file under `root` into groups."""
     loaded = LoadedFiles()
     base = label if label is not None else root.name
-    for path in registry_files(root):
+    paths = registry_files(root)
+    if not paths:
+        log.add_at_line(
+            "no definition files (*.yaml, *.yml) in this folder; expected a "
+            "registry of semantic-convention files",
+            base or str(root),
+            None,
+            "empty_registry",
+            severity="warning",
+        )
+    for path in paths:
         relative = path.relative_to(root).as_posix()
         display = f"{base}/{relative}" if base else relative
         source = read_source(path, display, log)

@@ -54,9 +54,16 @@ class ProblemLog:
         """Record one problem."""
         self._pending.append(_Pending(message, where, group_id, code, severity))
 
-    def add_at_line(self, message: str, file: str, line: int | None, code: str) -> None:
+    def add_at_line(
+        self,
+        message: str,
+        file: str,
+        line: int | None,
+        code: str,
+        severity: str = "error",
+    ) -> None:
         """Record a problem whose line is already known (a YAML syntax error)."""
-        self._pending.append(_Pending(message, None, None, code, "error", file, line))
+        self._pending.append(_Pending(message, None, None, code, severity, file, line))
 
     def has_errors(self) -> bool:
         """Say whether any recorded problem is an error (not a warning)."""
