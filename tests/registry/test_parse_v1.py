@@ -195,3 +195,31 @@ def test_group_entry_that_is_a_string_is_reported(
     )
     assert problem.line == 2
     assert problem.message == "a group must be a mapping, got 'just a string'"
+
+
+def test_examples_of_the_wrong_type_are_reported(write_registry: WriteRegistry) -> None:
+    """Numbers as examples of a string attribute are reported on `examples`."""
+    body = ATTRS + (
+        "      - id: web.host\n        type: string\n        brief: H\n"
+        "        examples: [80, 443]\n"
+    )
+    problem = one_problem(check_registry(write_registry(_group(body))), "type")
+    assert (problem.line, problem.group_id) == (9, "registry.web")
+    assert problem.message == (
+        "examples of a 'string' attribute must be text, got [80, 443]"
+    )
+
+
+def test_array_examples_may_be_lists_or_single_elements(
+    write_registry: WriteRegistry,
+) -> None:
+    """`string[]` accepts [[a, b]] and the older [a, b]; ints count as doubles."""
+    body = ATTRS + (
+        "      - id: web.tags\n        type: string[]\n        brief: T\n"
+        "        examples: [[a, b], [c]]\n"
+        "      - id: web.old_tags\n        type: string[]\n        brief: T\n"
+        "        examples: [a, b]\n"
+        "      - id: web.ratio\n        type: double\n        brief: R\n"
+        "        examples: [1, 0.5]\n"
+    )
+    assert check_registry(write_registry(_group(body))) == []

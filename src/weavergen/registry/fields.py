@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from weavergen.registry.examples import examples_problem
 from weavergen.registry.problems import ProblemLog, Where
 
 STABILITY_ALIASES = {"experimental": "development"}
@@ -192,6 +193,12 @@ class FieldReader:
             code="type",
         )
         return None
+
+    def check_examples(self, fields: dict[str, Any]) -> None:
+        """Report examples that are not values of the attribute's type."""
+        message = examples_problem(fields.get("type"), fields.get("examples"))
+        if message is not None:
+            self.problem(message, "examples", code="type")
 
     def requirement_level(self, data: dict[str, Any]) -> Any:
         """Read a requirement level: a word, or a one-key mapping with a condition."""

@@ -190,6 +190,7 @@ def read_definition(reader: FieldReader, data: dict[str, Any]) -> dict[str, Any]
     fields.setdefault("brief", "")
     fields.setdefault("requirement_level", "recommended")
     fields.setdefault("note", "")
+    reader.check_examples(fields)
     return fields
 
 

@@ -130,6 +130,7 @@ def _attr_def(raw: Any, where: Where, group: FieldReader) -> AttrSpec | None:
         "annotations": reader.annotations(data) or None,
     }
     fields.update({k: v for k, v in extras.items() if v is not None})
+    reader.check_examples(fields)
     return None if key is None else AttrSpec(key, False, fields, where)
 
 
