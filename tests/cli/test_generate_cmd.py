@@ -148,3 +148,14 @@ def test_simulated_fleet_labels_its_output(
     assert code == 0, err
     assert err.startswith("[SIMULATED] served")
     assert "shop.order.id" in out_file.read_text()
+
+
+def test_group_and_namespace_together_are_refused(
+    registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The subject is group ids or a namespace, not both."""
+    code, _, err = generate(
+        registry, capsys, "--group", "registry.shop", "--namespace", "shop"
+    )
+    assert code == 1
+    assert "give --group or --namespace, not both" in err
