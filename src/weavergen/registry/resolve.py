@@ -224,8 +224,23 @@ def _group_output(group: GroupSpec, attrs: list[dict[str, Any]]) -> dict[str, An
 
 
 def _sorted_attributes(attrs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    unique = {json.dumps(a, sort_keys=True): a for a in attrs}
-    return [unique[k] for k in sorted(unique, key=lambda k: (unique[k]["name"], k))]
+    """Sort by name, dropping exact repeats (Weaver's catalog holds each once)."""
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for attr in attrs:
+        same = by_name.setdefault(attr["name"], [])
+        if attr not in same:
+            same.append(attr)
+    out: list[dict[str, Any]] = []
+    for name in sorted(by_name):
+        same = by_name[name]
+        # Several variants of one name only come with an error already reported;
+        # order them by content so even that output does not depend on file order.
+        out.extend(same if len(same) == 1 else sorted(same, key=_canonical))
+    return out
+
+
+def _canonical(attr: dict[str, Any]) -> str:
+    return json.dumps(attr, sort_keys=True, default=str)
 
 
 def _registry_attributes(
