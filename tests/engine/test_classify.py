@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_fakes import GROUPS
+from tests.engine.engine_fakes import GROUPS
 
 from weavergen.engine.classify import SliceShape, complexity, slice_shape
 

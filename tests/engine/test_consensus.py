@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_fakes import GROUPS, ScriptedModel, reference, validate
+from tests.engine.engine_fakes import GROUPS, ScriptedModel, reference, validate
 from opentelemetry.trace import NoOpTracer
 
 from weavergen.engine.consensus import run_consensus, tally

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from engine_fakes import FakeRegistry, FakeTemplates, ScriptedModel, make_pipeline
+from tests.engine.engine_fakes import FakeRegistry, FakeTemplates, ScriptedModel, make_pipeline
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter

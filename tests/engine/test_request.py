@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from engine_fakes import FakeRegistry
+from tests.engine.engine_fakes import FakeRegistry
 
 from weavergen.engine.request import (
     TARGETS,

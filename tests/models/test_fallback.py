@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from model_server import AdapterFactory, Reply, ScriptedServer, anthropic_reply
+from tests.models.model_server import AdapterFactory, Reply, ScriptedServer, anthropic_reply
 
 from weavergen.errors import (
     ConfigError,

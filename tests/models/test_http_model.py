@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from email.utils import formatdate
 
 import pytest
-from model_server import (
+from tests.models.model_server import (
     PRICE,
     SENTINEL_KEY,
     AdapterFactory,

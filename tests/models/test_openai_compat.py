@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from model_server import SENTINEL_KEY, AdapterFactory, ScriptedServer, openai_reply
+from tests.models.model_server import SENTINEL_KEY, AdapterFactory, ScriptedServer, openai_reply
 
 from weavergen.models import Prompt
 
