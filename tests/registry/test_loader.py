@@ -12,11 +12,12 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.registry.conftest import WriteRegistry, one_problem
 
 from weavergen.errors import RegistryInvalid
 from weavergen.registry import check_registry, load_registry
 from weavergen.registry.source import DEFAULT_REGISTRY
+
+from .conftest import WriteRegistry, one_problem
 
 GOOD_GROUP = """\
 groups:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.registry.conftest import WriteRegistry, one_problem
-
 from weavergen.registry import check_registry, load_registry
+
+from .conftest import WriteRegistry, one_problem
 
 
 def _group(body: str) -> dict[str, str]:
@@ -222,4 +222,35 @@ def test_array_examples_may_be_lists_or_single_elements(
         "      - id: web.ratio\n        type: double\n        brief: R\n"
         "        examples: [1, 0.5]\n"
     )
-    assert check_registry(write_registry(_group(body))) == []
+    problems = check_registry(write_registry(_group(body)))
+    assert [p.severity for p in problems] == ["warning"] * 3
+    assert {p.code for p in problems} == {"missing_stability"}
+
+
+def test_attribute_without_brief_or_deprecation_is_reported(
+    write_registry: WriteRegistry,
+) -> None:
+    """Only a deprecated attribute may leave out its brief."""
+    body = ATTRS + (
+        "      - id: web.a\n        type: int\n        stability: stable\n"
+        "      - id: web.b\n        type: int\n        stability: stable\n"
+        "        deprecated:\n          reason: obsoleted\n"
+    )
+    problem = one_problem(check_registry(write_registry(_group(body))), "missing")
+    assert (problem.line, problem.group_id) == (6, "registry.web")
+    assert problem.message == "an attribute that is not deprecated needs 'brief'"
+
+
+def test_bare_text_deprecation_is_a_warning_not_an_error(
+    write_registry: WriteRegistry,
+) -> None:
+    """Old-style `deprecated: text` still loads, with a warning naming the form."""
+    body = ATTRS + (
+        "      - id: web.old\n        type: string\n        brief: O\n"
+        "        stability: development\n        deprecated: Use web.new.\n"
+    )
+    root = write_registry(_group(body))
+    problem = one_problem(check_registry(root), "unstructured_deprecated")
+    assert (problem.severity, problem.line) == ("warning", 10)
+    assert "reason: renamed|obsoleted|uncategorized" in problem.message
+    assert load_registry(root).warnings == [problem]

@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.registry.conftest import WriteRegistry, one_problem
 
 from weavergen.errors import Problem
 from weavergen.registry import check_registry, load_registry, loader
 from weavergen.registry.build import build_registry
+
+from .conftest import WriteRegistry, one_problem
 
 CASES_DIR = (
     Path(__file__).resolve().parents[2]

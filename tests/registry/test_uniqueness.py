@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.registry.conftest import WriteRegistry, one_problem
-
 from weavergen.registry import check_registry
+
+from .conftest import WriteRegistry, one_problem
 
 METRIC = """\
   - id: {id}

@@ -226,6 +226,13 @@ class FieldReader:
             return None
         if isinstance(value, str):
             # Weaver keeps a bare deprecation text as an "unspecified" reason.
+            self.problem(
+                "a bare-text 'deprecated' is kept as reason 'unspecified'; expected "
+                "{reason: renamed|obsoleted|uncategorized, note: ...}",
+                "deprecated",
+                code="unstructured_deprecated",
+                severity="warning",
+            )
             return {"reason": "unspecified", "note": value}
         if isinstance(value, dict):
             return self._structured_deprecation(value)

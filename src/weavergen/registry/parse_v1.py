@@ -187,6 +187,16 @@ def read_definition(reader: FieldReader, data: dict[str, Any]) -> dict[str, Any]
     """Read an attribute definition, filling Weaver's defaults."""
     fields = read_overrides(reader, data)
     fields["type"] = reader.attribute_type(data)
+    if data.get("brief") is None and data.get("deprecated") is None:
+        reader.problem(
+            "an attribute that is not deprecated needs 'brief'", code="missing"
+        )
+    if data.get("stability") is None:
+        reader.problem(
+            "missing field 'stability' (e.g. stable, development)",
+            code="missing_stability",
+            severity="warning",
+        )
     fields.setdefault("brief", "")
     fields.setdefault("requirement_level", "recommended")
     fields.setdefault("note", "")
