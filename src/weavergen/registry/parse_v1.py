@@ -6,6 +6,7 @@ since both end as the same `AttrSpec`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from weavergen.registry.body import read_body
@@ -166,21 +167,30 @@ def _read_attribute(raw: Any, where: Where, group: FieldReader) -> AttrSpec | No
     return None if key is None else AttrSpec(key, False, fields, where)
 
 
+_OVERRIDE_READERS: dict[str, Callable[[FieldReader, dict[str, Any]], Any]] = {
+    "brief": lambda r, d: r.string(d, "brief"),
+    "examples": FieldReader.examples,
+    "tag": lambda r, d: r.string(d, "tag"),
+    "requirement_level": FieldReader.requirement_level,
+    "sampling_relevant": lambda r, d: r.boolean(d, "sampling_relevant"),
+    "note": lambda r, d: r.string(d, "note"),
+    "stability": FieldReader.stability,
+    "deprecated": FieldReader.deprecated,
+    "annotations": FieldReader.annotations,
+    "role": lambda r, d: r.choice(d, "role", ROLES),
+}
+
+
 def read_overrides(reader: FieldReader, data: dict[str, Any]) -> dict[str, Any]:
     """Read the fields an attribute entry sets, leaving out the ones it does not."""
-    values = {
-        "brief": reader.string(data, "brief"),
-        "examples": reader.examples(data),
-        "tag": reader.string(data, "tag"),
-        "requirement_level": reader.requirement_level(data),
-        "sampling_relevant": reader.boolean(data, "sampling_relevant"),
-        "note": reader.string(data, "note"),
-        "stability": reader.stability(data),
-        "deprecated": reader.deprecated(data),
-        "annotations": reader.annotations(data),
-        "role": reader.choice(data, "role", ROLES),
-    }
-    return {k: v for k, v in values.items() if v is not None}
+    values = {}
+    # Only the keys present are read: most entries set two or three fields.
+    for key in data:
+        read = _OVERRIDE_READERS.get(key)
+        value = read(reader, data) if read is not None else None
+        if value is not None:
+            values[key] = value
+    return values
 
 
 def read_definition(reader: FieldReader, data: dict[str, Any]) -> dict[str, Any]:
