@@ -18,9 +18,7 @@ RESOLVER_CASES = SHARED / "data" / "weaver-resolver-cases"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_state(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Give each test its own cwd, state dir and cache dir; drop OTLP vars."""
     work = tmp_path / "cwd"
     work.mkdir()

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from tests.economics.conftest import workload, write_workload
 from tests.economics.test_simulated import REGISTRY
-
 from weavergen.cli import run_app
 from weavergen.telemetry.state import span_store_path
 from weavergen.telemetry.store import SpanStore

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tests.cli.openai_stub import StubServer
 from tests.cli.shop_registry import write_shop_registry
-
 from weavergen.cli import run_app
 from weavergen.engine.reference import reference_code
 from weavergen.registry import load_registry

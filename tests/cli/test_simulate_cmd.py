@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.cli.shop_registry import write_shop_registry
 
+from tests.cli.shop_registry import write_shop_registry
 from weavergen.cli import run_app
 from weavergen.telemetry import SpanStore
 

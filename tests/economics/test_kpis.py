@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.economics.conftest import workload
 
+from tests.economics.conftest import workload
 from weavergen.economics.kpis import compute_kpis
 from weavergen.economics.ledger import Ledger, open_ledger
 from weavergen.economics.pricing import load_pricing

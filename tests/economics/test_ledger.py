@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.economics.conftest import workload
 
+from tests.economics.conftest import workload
 from weavergen.economics.ledger import open_ledger
 
 

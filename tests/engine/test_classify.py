@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.engine.engine_fakes import GROUPS
-
 from weavergen.engine.classify import SliceShape, complexity, slice_shape
 
 EMPTY = SliceShape(0, 0, 0)

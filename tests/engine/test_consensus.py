@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tests.engine.engine_fakes import GROUPS, ScriptedModel, reference, validate
 from opentelemetry.trace import NoOpTracer
 
+from tests.engine.engine_fakes import GROUPS, ScriptedModel, reference, validate
 from weavergen.engine.consensus import run_consensus, tally
 from weavergen.models.chat import Prompt
 from weavergen.routing.cascade import Attempt, CallCost, CascadeLimits, ModelCaller

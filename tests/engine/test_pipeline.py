@@ -8,11 +8,16 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from tests.engine.engine_fakes import FakeRegistry, FakeTemplates, ScriptedModel, make_pipeline
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from tests.engine.engine_fakes import (
+    FakeRegistry,
+    FakeTemplates,
+    ScriptedModel,
+    make_pipeline,
+)
 from weavergen.cache import SingleFlight, VerifiedCache
 from weavergen.engine.pipeline import cache_key
 from weavergen.engine.request import GenerationRequest, GenerationResult, select_slice

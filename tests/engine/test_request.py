@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.engine.engine_fakes import FakeRegistry
 
+from tests.engine.engine_fakes import FakeRegistry
 from weavergen.engine.request import (
     TARGETS,
     GenerationRequest,

@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.engine.engine_fakes import GROUPS, ScriptedModel, make_pipeline, validate
 
+from tests.engine.engine_fakes import GROUPS, ScriptedModel, make_pipeline, validate
 from weavergen.cache import VerifiedCache
 from weavergen.engine.simulate import build_workload, run_simulation
 

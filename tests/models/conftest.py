@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.models.model_server import AdapterFactory, ScriptedServer, make_adapter
 
+from tests.models.model_server import AdapterFactory, ScriptedServer, make_adapter
 from weavergen.models import HttpChatModel
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tests.models.model_server import SENTINEL_KEY, AdapterFactory, ScriptedServer, anthropic_reply
 
+from tests.models.model_server import (
+    SENTINEL_KEY,
+    AdapterFactory,
+    ScriptedServer,
+    anthropic_reply,
+)
 from weavergen.models import Prompt
 from weavergen.models.anthropic import ANTHROPIC_VERSION
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tests.models.model_server import AdapterFactory, Reply, ScriptedServer, openai_reply
 
+from tests.models.model_server import (
+    AdapterFactory,
+    Reply,
+    ScriptedServer,
+    openai_reply,
+)
 from weavergen.errors import ProviderUnavailable
 from weavergen.models import CircuitBreaker, Prompt
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.models.model_server import ScriptedServer, openai_reply
 
+from tests.models.model_server import ScriptedServer, openai_reply
 from weavergen.errors import ConfigError
 from weavergen.models import (
     AnthropicChatModel,

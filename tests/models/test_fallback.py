@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tests.models.model_server import AdapterFactory, Reply, ScriptedServer, anthropic_reply
 
+from tests.models.model_server import (
+    AdapterFactory,
+    Reply,
+    ScriptedServer,
+    anthropic_reply,
+)
 from weavergen.errors import (
     ConfigError,
     ProviderRateLimited,

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from email.utils import formatdate
 
 import pytest
+
 from tests.models.model_server import (
     PRICE,
     SENTINEL_KEY,
@@ -23,7 +24,6 @@ from tests.models.model_server import (
     make_adapter,
     openai_reply,
 )
-
 from weavergen.errors import (
     ConfigError,
     ProviderError,

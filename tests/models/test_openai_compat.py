@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from tests.models.model_server import SENTINEL_KEY, AdapterFactory, ScriptedServer, openai_reply
 
+from tests.models.model_server import (
+    SENTINEL_KEY,
+    AdapterFactory,
+    ScriptedServer,
+    openai_reply,
+)
 from weavergen.models import Prompt
 
 
