@@ -76,7 +76,12 @@ def reference(groups: list[dict[str, Any]], target: str, pattern: str) -> str:
 
 
 def validate(
-    code: str, target: str, pattern: str, groups: list[dict[str, Any]]
+    code: str,
+    target: str,
+    pattern: str,
+    groups: list[dict[str, Any]],
+    *,
+    content_hash: str | None = None,
 ) -> FakeVerdict:
     """Score a code text by the share of reference lines it contains."""
     want = set(reference(groups, target, pattern).splitlines())

@@ -25,7 +25,13 @@ VIEW = SliceView((METHOD,), (DURATION,), ("registry.http",))
 
 M = "METRIC_HTTP_SERVER_REQUEST_DURATION"
 CONVENTIONS = [
-    ("python", "HTTP_REQUEST_METHOD", "HttpRequestMethodValues.GET", M, M + "_UNIT"),
+    (
+        "python",
+        "HTTP_REQUEST_METHOD",
+        "HttpRequestMethodValues.GET",
+        "HTTP_SERVER_REQUEST_DURATION",
+        "create_http_server_request_duration.unit",
+    ),
     ("java", "HTTP_REQUEST_METHOD", "HttpRequestMethodValues.GET", M, M + "_UNIT"),
     ("rust", "HTTP_REQUEST_METHOD", "http_request_method.GET", M, M + "_UNIT"),
     ("ts", "ATTR_HTTP_REQUEST_METHOD", "HTTP_REQUEST_METHOD_VALUE_GET", M, M + "_UNIT"),
@@ -58,8 +64,50 @@ def test_keys_spelling_the_same_words_get_numbered_names() -> None:
     view = SliceView(
         (Attribute("a.b.c", "string"), Attribute("a.b_c", "string")), (), ()
     )
-    names = [a.name for a in plan_names(view, "python").attributes]
+    names = [a.name for a in plan_names(view, "java").attributes]
     assert names == ["A_B_C", "A_B_C_2"]
+
+
+def test_python_names_depend_on_the_key_alone_as_in_the_package() -> None:
+    """Python follows the semconv package: no ``_2`` suffixes, ever."""
+    view = SliceView(
+        (Attribute("a.b.c", "string"), Attribute("a.b_c", "string")), (), ()
+    )
+    names = [a.name for a in plan_names(view, "python").attributes]
+    assert names == ["A_B_C", "A_B_C"]
+
+
+def test_python_template_attributes_and_acronyms_follow_the_package() -> None:
+    """``_TEMPLATE`` suffix for template types; CPython and GC respelled."""
+    header = Attribute("http.request.header", "template[string[]]")
+    generation = Attribute(
+        "cpython.gc.generation", "enum", members=(Member("generation_0", 0),)
+    )
+    plan = plan_names(SliceView((header, generation), (), ()), "python")
+    assert plan.attributes[0].name == "HTTP_REQUEST_HEADER_TEMPLATE"
+    assert plan.attributes[1].container == "CPythonGCGenerationValues"
+    members = [m.name for m in plan.attributes[1].members]
+    assert members == ["CPythonGCGenerationValues.GENERATION_0"]
+
+
+def test_python_leaves_out_what_the_registry_excludes_from_code() -> None:
+    """Members and metrics marked ``code_generation.exclude`` have no names."""
+    platform = Attribute(
+        "cloud.platform",
+        "enum",
+        members=(Member("azure.aks", "azure.aks"), Member("azure_aks", "x", "", False)),
+    )
+    gone = Metric("k8s.old", "gauge", "1", generated=False)
+    plan = plan_names(SliceView((platform,), (DURATION, gone), ()), "python")
+    members = [m.name for m in plan.attributes[0].members]
+    assert members == ["CloudPlatformValues.AZURE_AKS"]
+    assert [m.name for m in plan.metrics] == ["HTTP_SERVER_REQUEST_DURATION"]
+
+
+def test_python_metric_instrument_is_read_from_its_factory() -> None:
+    """The instrument fact of a python metric is named after its factory."""
+    metric = plan_names(VIEW, "python").metrics[0]
+    assert metric.instrument_name == "create_http_server_request_duration.instrument"
 
 
 def test_words_that_start_with_a_digit_or_are_keywords_stay_identifiers() -> None:

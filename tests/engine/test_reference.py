@@ -107,14 +107,21 @@ def test_whole_registry_reference_passes_the_real_toolchain(
 def test_real_http_groups_give_the_expected_python_constants(
     registry_groups: list[dict[str, Any]],
 ) -> None:
-    """registry.http and the server duration metric render their known names."""
+    """registry.http and the server duration metric render the package's names."""
     wanted = {"registry.http", "metric.http.server.request.duration"}
     groups = [g for g in registry_groups if g["id"] in wanted]
     code = reference_code(groups, "python", "docs")
     assert 'HTTP_REQUEST_METHOD: Final = "http.request.method"' in code
     assert '    CONNECT = "CONNECT"' in code
-    assert 'METRIC_HTTP_SERVER_REQUEST_DURATION_UNIT: Final = "s"' in code
-    assert 'METRIC_HTTP_SERVER_REQUEST_DURATION_INSTRUMENT: Final = "histogram"' in code
+    assert 'HTTP_REQUEST_HEADER_TEMPLATE: Final = "http.request.header"' in code
+    duration = 'HTTP_SERVER_REQUEST_DURATION: Final = "http.server.request.duration"'
+    assert duration in code
+    factory = code[code.index("def create_http_server_request_duration(") :]
+    assert factory.startswith(
+        "def create_http_server_request_duration(meter: Meter) -> Histogram:"
+    )
+    assert "    return meter.create_histogram(" in factory
+    assert '        unit="s",' in factory
 
 
 def test_no_reference_for_targets_without_a_convention() -> None:

@@ -7,7 +7,9 @@ small literal-aware tokenizer that tracks named blocks (``class``, ``enum``,
 ``mod``, ``object = {``) to qualify nested names with dots, and markdown
 through its tables. Reading is lenient on purpose: it finds declarations in
 the common shapes (``NAME = "v"``, ``const NAME: T = "v"``, ``NAME: "v"`` in
-object literals, ``NAME("v")`` enum constants, ``NAME = pkg.Key("v")``);
+object literals, ``NAME("v")`` enum constants, ``NAME = pkg.Key("v")``;
+in Python also the instrument and ``unit=`` of a ``meter.create_*(...)`` call
+inside a ``create_x`` factory, as ``create_x.instrument`` and ``create_x.unit``);
 syntax is judged by the real toolchain, not here.
 """
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 
 from weavergen.engine.facts import markdown_member_name
 from weavergen.engine.literals import read_markdown_cell, unescape
+from weavergen.engine.python_names import instrument_of_factory
 from weavergen.engine.slices import Scalar
 
 _TOKEN_HEAD = r"""
@@ -317,6 +320,9 @@ def _python_scope(body: list[ast.stmt], prefix: str, found: Declarations) -> Non
         if isinstance(node, ast.ClassDef):
             _python_scope(node.body, f"{prefix}{node.name}.", found)
             continue
+        if isinstance(node, ast.FunctionDef):
+            _python_factory(node, f"{prefix}{node.name}.", found)
+            continue
         targets: list[ast.expr] = []
         if isinstance(node, ast.Assign):
             targets = node.targets
@@ -326,6 +332,21 @@ def _python_scope(body: list[ast.stmt], prefix: str, found: Declarations) -> Non
         for target in targets:
             if isinstance(target, ast.Name) and value is not None:
                 found.add(prefix + target.id, value)
+
+
+def _python_factory(node: ast.FunctionDef, prefix: str, found: Declarations) -> None:
+    """Record what instrument, with what unit, a metric factory creates."""
+    for call in ast.walk(node):
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute):
+            continue
+        instrument = instrument_of_factory(call.func.attr)
+        if instrument is None:
+            continue
+        found.add(prefix + "instrument", instrument)
+        for keyword in call.keywords:
+            value = _python_constant(keyword.value)
+            if keyword.arg == "unit" and value is not None:
+                found.add(prefix + "unit", value)
 
 
 def _python_constant(node: ast.expr | None) -> Scalar | None:

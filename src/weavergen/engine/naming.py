@@ -4,21 +4,26 @@ A correct artifact must declare each attribute key, enum member and metric
 under a predictable name, or validation could not tell a missing constant from
 a renamed one. One convention per target (``X`` is the metric's words):
 
-- python: attribute ``HTTP_REQUEST_METHOD``; member
-  ``HttpRequestMethodValues.GET`` (an ``Enum`` class); metric ``METRIC_X``,
-  ``METRIC_X_UNIT``, ``METRIC_X_INSTRUMENT``.
-- java: as python, inside one top-level class whose name is free; members in
-  a nested ``static final class HttpRequestMethodValues``.
+- python: the published package's names (:mod:`weavergen.engine.python_names`):
+  attribute ``HTTP_REQUEST_METHOD``; member ``HttpRequestMethodValues.GET``
+  (an ``Enum`` class); metric ``X`` holding its name, and unit and instrument
+  read from its factory, named ``create_x.unit`` and ``create_x.instrument``.
+- java: attribute ``HTTP_REQUEST_METHOD`` inside one top-level class whose
+  name is free; members in a nested ``static final class
+  HttpRequestMethodValues``; metric ``METRIC_X``, ``METRIC_X_UNIT``,
+  ``METRIC_X_INSTRUMENT``.
 - rust: attribute ``HTTP_REQUEST_METHOD``; member
-  ``http_request_method::GET`` (a module); metrics as python.
+  ``http_request_method::GET`` (a module); metrics as java.
 - typescript, javascript: attribute ``ATTR_HTTP_REQUEST_METHOD``; member
-  ``HTTP_REQUEST_METHOD_VALUE_GET``; metrics as python.
+  ``HTTP_REQUEST_METHOD_VALUE_GET``; metrics as java.
 - go: attribute ``HttpRequestMethodKey``; member ``HttpRequestMethodGet``;
   metric ``XName``, ``XUnit``, ``XInstrument``.
 
 Names are built from the key's words (split on anything not a letter or
 digit); a name already taken in the same scope gets ``_2``, ``_3``... so two
-keys that spell the same words never collide. Markdown names are the keys
+keys that spell the same words never collide (python excepted: it follows
+the package, whose names depend on the key alone, and which leaves out what
+the registry excludes from code generation). Markdown names are the keys
 themselves (see :mod:`weavergen.engine.facts`).
 """
 
@@ -27,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from weavergen.engine import python_names
 from weavergen.engine.slices import Attribute, Member, Metric, SliceView
 from weavergen.errors import RequestError
 
@@ -41,7 +47,7 @@ ALIASES = {
     "md": "markdown",
     "docs": "markdown",
 }
-NESTED_MEMBERS = frozenset({"python", "java", "rust"})
+NESTED_MEMBERS = frozenset({"java", "rust"})
 RUST_KEYWORDS = frozenset(
     (
         "as",
@@ -192,6 +198,8 @@ def plan_names(view: SliceView, target: str) -> NamePlan:
             f"no naming convention for target {target!r}; expected one of "
             + ", ".join(CODE_TARGETS)
         )
+    if target == "python":
+        return _python_plan(view)
     scope = _Scope()
     attributes = tuple(_name_attribute(a, target, scope) for a in view.attributes)
     metrics = tuple(_name_metric(m, target, scope) for m in view.metrics)
@@ -243,3 +251,33 @@ def _name_metric(metric: Metric, target: str, scope: _Scope) -> NamedMetric:
         names = (stem, stem + "_UNIT", stem + "_INSTRUMENT")
     name, unit_name, instrument_name = (scope.claim(n) for n in names)
     return NamedMetric(metric, name, unit_name, instrument_name)
+
+
+def _python_plan(view: SliceView) -> NamePlan:
+    # The package leaves out what the registry excludes from code generation.
+    attributes = tuple(_python_attribute(a) for a in view.attributes if a.generated)
+    metrics = tuple(_python_metric(m) for m in view.metrics if m.generated)
+    return NamePlan("python", attributes, metrics, view.group_ids)
+
+
+def _python_attribute(attribute: Attribute) -> NamedAttribute:
+    name = python_names.attribute_constant(attribute.key, attribute.type_label)
+    if not attribute.members:
+        return NamedAttribute(attribute, name, None, ())
+    container = python_names.enum_class(attribute.key)
+    members = tuple(
+        NamedMember(m, f"{container}.{python_names.member_constant(m.id)}")
+        for m in attribute.members
+        if m.generated
+    )
+    return NamedAttribute(attribute, name, container, members)
+
+
+def _python_metric(metric: Metric) -> NamedMetric:
+    factory = python_names.metric_factory(metric.name)
+    return NamedMetric(
+        metric,
+        python_names.metric_constant(metric.name),
+        f"{factory}.unit",
+        f"{factory}.instrument",
+    )

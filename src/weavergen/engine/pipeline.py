@@ -50,10 +50,6 @@ log = logging.getLogger(__name__)
 # Intents at least this similar to a cached one reuse its answer (after
 # re-validation); the answer still has to pass validation on this slice.
 SEMANTIC_THRESHOLD = 0.85
-SERVED_ATTR = "weavergen.served"
-STOPPED_BY_ATTR = "weavergen.stopped_by"
-COMPLEXITY_ATTR = "weavergen.complexity"
-MODELS_ATTR = "weavergen.models"
 
 
 class RegistryView(Protocol):
@@ -81,7 +77,22 @@ class TemplateTier(Protocol):
         ...
 
 
-Validator = Callable[[str, str, str, list[dict[str, Any]]], Verdict]
+class Validator(Protocol):
+    """Judges code for a slice; ``content_hash`` spares hashing the slice."""
+
+    def __call__(
+        self,
+        code: str,
+        target: str,
+        pattern: str,
+        groups: list[dict[str, Any]],
+        *,
+        content_hash: str | None = None,
+    ) -> Verdict:
+        """Score ``code`` as the ``pattern`` artifact for ``target``."""
+        ...
+
+
 Reference = Callable[[list[dict[str, Any]], str, str], str]
 
 
@@ -149,7 +160,11 @@ class Pipeline:
     def _check(self, job: _Job) -> Callable[[str], Verdict]:
         request = job.request
         return lambda code: self.validate(
-            code, request.target, request.pattern, job.groups
+            code,
+            request.target,
+            request.pattern,
+            job.groups,
+            content_hash=job.content_hash,
         )
 
     def _from_template(self, job: _Job) -> GenerationResult | None:
@@ -164,6 +179,11 @@ class Pipeline:
         except TemplateError as exc:
             # A broken template costs this tier, not the request: models answer.
             self._template_failed(job, f"cannot render: {exc}")
+            return None
+        if not code.strip():
+            # The templates select nothing of this slice (e.g. a span's
+            # attribute references): not a failure, just not this tier's.
+            log.debug("no template output for %s", request.describe())
             return None
         verdict = self._check(job)(code)
         if not _clears(verdict, request.quality_floor):
@@ -489,8 +509,8 @@ def _generation_attributes(
         attrs.CACHE_HIT: result.cache_hit,
         attrs.SIMULATED: result.simulated,
         attrs.TENANT: request.tenant,
-        SERVED_ATTR: result.served,
-        STOPPED_BY_ATTR: result.stopped_by or "",
-        COMPLEXITY_ATTR: result.complexity,
-        MODELS_ATTR: ",".join(result.models),
+        attrs.SERVED: result.served,
+        attrs.STOPPED_BY: result.stopped_by or "",
+        attrs.COMPLEXITY: result.complexity,
+        attrs.MODELS: ",".join(result.models),
     }

@@ -27,11 +27,16 @@ _HASH_LOCK = threading.Lock()
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """One enum member of an attribute: its id and its value."""
+    """One enum member of an attribute: its id and its value.
+
+    ``generated`` is False when the registry excludes the member from code
+    generation (``annotations.code_generation.exclude``).
+    """
 
     id: str
     value: Scalar
     brief: str = ""
+    generated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,7 @@ class Attribute:
     type_label: str
     brief: str = ""
     members: tuple[Member, ...] = ()
+    generated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,7 @@ class Metric:
     instrument: str
     unit: str | None
     brief: str = ""
+    generated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +136,11 @@ def _read_attribute(item: Any, group_id: str, pos: int) -> Attribute:
     key = item["name"]
     kind = item.get("type", "string")
     brief = _one_line(item.get("brief"))
+    generated = _generated(item)
     if isinstance(kind, Mapping):
         members = _read_members(kind.get("members"), group_id, key)
-        return Attribute(key=key, type_label="enum", brief=brief, members=members)
-    return Attribute(key=key, type_label=str(kind), brief=brief)
+        return Attribute(key, "enum", brief, members, generated)
+    return Attribute(key, str(kind), brief, generated=generated)
 
 
 def _read_members(raw: Any, group_id: str, key: str) -> tuple[Member, ...]:
@@ -150,7 +158,8 @@ def _read_members(raw: Any, group_id: str, key: str) -> tuple[Member, ...]:
         if not isinstance(value, str | int | float):
             value = str(value)
         member_id = str(item.get("id", value))
-        members.append(Member(member_id, value, _one_line(item.get("brief"))))
+        brief = _one_line(item.get("brief"))
+        members.append(Member(member_id, value, brief, _generated(item)))
     return tuple(members)
 
 
@@ -167,7 +176,17 @@ def _group_metric(group: Mapping[str, Any], group_id: str) -> Metric | None:
         instrument=instrument,
         unit=None if unit is None else str(unit),
         brief=_one_line(group.get("brief")),
+        generated=_generated(group),
     )
+
+
+def _generated(item: Mapping[str, Any]) -> bool:
+    """False when the registry excludes ``item`` from code generation."""
+    annotations = item.get("annotations")
+    if not isinstance(annotations, Mapping):
+        return True
+    generation = annotations.get("code_generation")
+    return not (isinstance(generation, Mapping) and generation.get("exclude"))
 
 
 def _one_line(text: Any) -> str:

@@ -30,12 +30,17 @@ OUTPUT_PATH: Final = "weavergen.output_path"
 ESTIMATED: Final = "weavergen.estimated"
 CPU_S: Final = "weavergen.cpu_s"
 COMMAND: Final = "weavergen.command"
+SERVED: Final = "weavergen.served"
+STOPPED_BY: Final = "weavergen.stopped_by"
+COMPLEXITY: Final = "weavergen.complexity"
+MODELS: Final = "weavergen.models"
 
 DEFAULT_TENANT: Final = "default"
 
 __all__ = [
     "CACHE_HIT",
     "COMMAND",
+    "COMPLEXITY",
     "COST_COMPUTE_USD",
     "COST_STORAGE_USD",
     "COST_TOKENS_USD",
@@ -45,13 +50,16 @@ __all__ = [
     "ESTIMATED",
     "GENERATION_SPAN",
     "GROUP_COUNT",
+    "MODELS",
     "MODEL_CALL_SPAN",
     "OUTPUT_BYTES",
     "OUTPUT_PATH",
     "PATTERN",
     "QUALITY",
     "RUN_SPAN",
+    "SERVED",
     "SIMULATED",
+    "STOPPED_BY",
     "TARGET",
     "TENANT",
     "TIER",
