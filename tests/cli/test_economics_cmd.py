@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -115,7 +116,7 @@ def test_bad_scenario_file_is_a_message_not_a_traceback(
     assert run_app(["economics", "--scenario", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ")
-    assert "s.yaml: volume_per_month must be above 0" in err
+    assert "s.yaml: 'volume_per_month' must be a whole number of at least 1" in err
 
 
 def test_rerun_registry_stresses_a_simulated_workload(
@@ -143,3 +144,48 @@ def test_rerun_registry_stresses_a_simulated_workload(
     assert stress["cache_below_50"]["cache_hit_rate"] <= 0.45
     # The re-runs use a scratch folder, never the user's state folder.
     assert not state.exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "text", "expected"),
+    [
+        (
+            "--scenario",
+            "volume_per_month: 0.5\nitems: [{name: a, monthly_usd: 1}]\n",
+            "'volume_per_month' must be a whole number",
+        ),
+        (
+            "--scenario",
+            "volume_per_month: .nan\nitems: [{name: a, monthly_usd: 1}]\n",
+            "'volume_per_month' must be a finite number",
+        ),
+        (
+            "--tiers",
+            "target_margin: 0.6\ntiers: [{name: d, monthly_usd: 0, "
+            "included_generations: 5, overage_usd: 0.1}]\n",
+            r"'tiers\[0\]\.monthly_usd' must be above 0",
+        ),
+        (
+            "--projections",
+            "projections: [{customers: .inf, revenue_per_user_usd_per_year: 1, "
+            "generations_per_customer_per_year: 1}]\n",
+            r"'projections\[0\]\.customers' must be a finite number",
+        ),
+    ],
+)
+def test_degenerate_inputs_give_a_message_not_a_traceback(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    text: str,
+    expected: str,
+) -> None:
+    """Zero prices, fractional volumes, NaN and inf exit 1 naming file and key."""
+    path = tmp_path / "input.yaml"
+    path.write_text(text, encoding="utf-8")
+    extra = [] if option == "--scenario" else ["--scenario", "v2-optimised"]
+    argv = ["economics", option, str(path), *extra, "--state-dir", str(tmp_path)]
+    assert run_app(argv) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert re.search(expected, err), err

@@ -9,9 +9,10 @@ one object for scripts. All figures come from
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -95,9 +96,22 @@ def economics(
             run_workload=runner,
         )
     if as_json:
-        typer.echo(json.dumps(summary_to_json(summary), indent=2))
+        document = _finite(summary_to_json(summary))
+        typer.echo(json.dumps(document, indent=2, allow_nan=False))
         return
     print_summary(summary, Console(width=120))
+
+
+def _finite(value: Any) -> Any:
+    # JSON has no NaN or Infinity; a figure that overflowed or came from a
+    # damaged span is printed as null (unknown) rather than as invalid JSON.
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
 
 
 def _simulated_runner(

@@ -17,8 +17,11 @@ from typing import Any
 
 from weavergen.economics.scenario_files import (
     read_scenario,
+    require_amount,
+    require_count,
     require_mapping,
     require_number,
+    require_price,
 )
 from weavergen.errors import ConfigError
 
@@ -149,10 +152,10 @@ def parse_pricing(data: Any, source: str) -> PricingConfig:
         raise ConfigError(f"{source}: 'target_margin' must be in [0, 1), got {target}")
     return PricingConfig(
         tiers=parsed,
-        support_usd=require_number(
+        support_usd=require_amount(
             alloc, "support_usd_per_generation", source, "allocations"
         ),
-        sales_usd=require_number(
+        sales_usd=require_amount(
             alloc, "sales_usd_per_generation", source, "allocations"
         ),
         target_margin=target,
@@ -173,12 +176,11 @@ def _parse_tier(entry: Any, source: str, index: int) -> PricingTier:
         raise ConfigError(f"{source}: {where} has no 'name'")
     if mapping.get("custom") is True:
         return PricingTier(str(mapping["name"]), None, None, None)
-    included = require_number(mapping, "included_generations", source, where)
-    if included <= 0:
-        raise ConfigError(f"{source}: {where}.included_generations must be above 0")
     return PricingTier(
         name=str(mapping["name"]),
-        monthly_usd=require_number(mapping, "monthly_usd", source, where),
-        included_generations=int(included),
-        overage_usd=require_number(mapping, "overage_usd", source, where),
+        monthly_usd=require_price(mapping, "monthly_usd", source, where),
+        included_generations=require_count(
+            mapping, "included_generations", source, where
+        ),
+        overage_usd=require_price(mapping, "overage_usd", source, where),
     )

@@ -16,6 +16,8 @@ from typing import Any
 
 from weavergen.economics.scenario_files import (
     read_scenario,
+    require_amount,
+    require_count,
     require_mapping,
     require_number,
 )
@@ -130,12 +132,12 @@ def _scenario(entry: Any, source: str, where: str) -> ProjectionScenario:
     mapping = require_mapping(entry, source, where)
     return ProjectionScenario(
         name=str(mapping.get("name", where)),
-        customers=int(require_number(mapping, "customers", source, where)),
-        revenue_per_user_usd=require_number(
+        customers=require_count(mapping, "customers", source, where, least=0),
+        revenue_per_user_usd=require_amount(
             mapping, "revenue_per_user_usd_per_year", source, where
         ),
-        generations_per_customer=int(
-            require_number(mapping, "generations_per_customer_per_year", source, where)
+        generations_per_customer=require_count(
+            mapping, "generations_per_customer_per_year", source, where, least=0
         ),
     )
 

@@ -7,6 +7,7 @@ one of them the same error messages (file, line, key, what was expected).
 
 from __future__ import annotations
 
+import math
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -45,12 +46,61 @@ def require_mapping(data: Any, source: str, where: str) -> dict[str, Any]:
     return data
 
 
+# Beyond this no price, volume or count is plausible, and products of two such
+# figures would leave the range where floats still hold whole cents.
+LARGEST = 1e15
+
+
 def require_number(
     mapping: dict[str, Any], key: str, source: str, where: str = ""
 ) -> float:
-    """Read ``key`` as a number, or raise a ConfigError naming file and key."""
+    """Read ``key`` as a finite number, or raise a ConfigError naming file and key."""
     value = mapping.get(key)
+    place = f"{where}.{key}" if where else key
     if isinstance(value, bool) or not isinstance(value, int | float):
-        place = f"{where}.{key}" if where else key
         raise ConfigError(f"{source}: '{place}' must be a number, got {value!r}")
+    if not math.isfinite(value) or abs(value) > LARGEST:
+        raise ConfigError(
+            f"{source}: '{place}' must be a finite number of at most {LARGEST:g}, "
+            f"got {value!r}"
+        )
     return float(value)
+
+
+def require_amount(
+    mapping: dict[str, Any], key: str, source: str, where: str = ""
+) -> float:
+    """Read ``key`` as a number of at least 0 (a cost or an allocation)."""
+    value = require_number(mapping, key, source, where)
+    if value < 0:
+        place = f"{where}.{key}" if where else key
+        raise ConfigError(f"{source}: '{place}' must be 0 or more, got {value:g}")
+    return value
+
+
+def require_price(
+    mapping: dict[str, Any], key: str, source: str, where: str = ""
+) -> float:
+    """Read ``key`` as a number above 0: a margin is a fraction of this price."""
+    value = require_number(mapping, key, source, where)
+    if value <= 0:
+        place = f"{where}.{key}" if where else key
+        raise ConfigError(
+            f"{source}: '{place}' must be above 0 (a margin is a fraction of the "
+            f"price; mark a tier without a list price 'custom: true'), got {value:g}"
+        )
+    return value
+
+
+def require_count(
+    mapping: dict[str, Any], key: str, source: str, where: str = "", least: int = 1
+) -> int:
+    """Read ``key`` as a whole number of at least ``least`` (volumes, customers)."""
+    value = require_number(mapping, key, source, where)
+    if value != int(value) or value < least:
+        place = f"{where}.{key}" if where else key
+        raise ConfigError(
+            f"{source}: '{place}' must be a whole number of at least {least}, "
+            f"got {value:g}"
+        )
+    return int(value)

@@ -16,6 +16,8 @@ from typing import Any
 
 from weavergen.economics.scenario_files import (
     read_scenario,
+    require_amount,
+    require_count,
     require_mapping,
     require_number,
 )
@@ -101,15 +103,13 @@ def _load_builtin(name: str) -> CostStructure:
 def parse_structure(data: Any, source: str) -> CostStructure:
     """Build a structure from parsed YAML, saying which key is wrong if any."""
     mapping = require_mapping(data, source, "the file")
-    volume = require_number(mapping, "volume_per_month", source)
-    if volume <= 0:
-        raise ConfigError(f"{source}: volume_per_month must be above 0")
+    volume = require_count(mapping, "volume_per_month", source)
     items = _parse_items(mapping.get("items"), source)
     stated = _parse_stated(mapping.get("stated", {}), source)
     structure = CostStructure(
         name=str(mapping.get("name", Path(source).stem)),
         description=str(mapping.get("description", "")),
-        volume_per_month=int(volume),
+        volume_per_month=volume,
         items=items,
         stated=stated,
         source=source,
@@ -127,7 +127,7 @@ def _parse_items(raw: Any, source: str) -> tuple[LineItem, ...]:
         mapping = require_mapping(entry, source, where)
         if "name" not in mapping:
             raise ConfigError(f"{source}: {where} has no 'name'")
-        amount = require_number(mapping, "monthly_usd", source, where)
+        amount = require_amount(mapping, "monthly_usd", source, where)
         category = str(mapping.get("category", "other"))
         items.append(LineItem(str(mapping["name"]), category, amount))
     return tuple(items)
