@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
+from weavergen.forge.formatting import format_files
 from weavergen.forge.render import render_target
 from weavergen.forge.target import load_target
+
+from .conftest import attribute
 
 
 @pytest.fixture
@@ -79,3 +82,68 @@ def test_rendered_modules_compile(modules: dict[str, str]) -> None:
     """Every module is valid Python."""
     for name, text in modules.items():
         compile(text, name, "exec")
+
+
+def _long_name_registry() -> dict[str, Any]:
+    """Names long enough to push every generated statement past 120 columns."""
+    long = "very_long_segment_" * 4
+    member = {"id": "one", "value": "one", "brief": "One.", "stability": "stable"}
+    return {
+        "groups": [
+            {
+                "id": "registry.acme",
+                "type": "attribute_group",
+                "brief": "Acme.",
+                "attributes": [
+                    attribute(f"acme.{long}.name"),
+                    attribute(f"acme.{long * 2}.too_long_to_fit"),
+                    attribute(
+                        f"acme.{long}.kind",
+                        type={"members": [member]},
+                        deprecated={"reason": "renamed", "renamed_to": f"acme.{long}"},
+                    ),
+                    attribute(
+                        f"acme.{long}.mode",
+                        stability="stable",
+                        type={"members": [member]},
+                    ),
+                ],
+            },
+            *(
+                {
+                    "id": f"metric.acme.{instrument}",
+                    "type": "metric",
+                    "metric_name": f"acme.{long}.{instrument}",
+                    "instrument": instrument,
+                    "unit": "1",
+                    "brief": "Something counted.",
+                    "stability": "development",
+                    "attributes": [],
+                }
+                for instrument in ("gauge", "counter")
+            ),
+        ]
+    }
+
+
+def test_output_is_already_ruff_formatted(tmp_path: Path) -> None:
+    """ruff format (the published package's formatter) changes nothing we render."""
+    files = render_target(_long_name_registry(), load_target("python"), tmp_path)
+    assert sorted(f.path.relative_to(tmp_path).as_posix() for f in files) == [
+        "_incubating/attributes/acme_attributes.py",
+        "_incubating/metrics/acme_metrics.py",
+        "attributes/acme_attributes.py",
+    ]
+    texts = {str(number): f.text for number, f in enumerate(files)}
+    assert format_files(texts, 120) == texts
+
+
+def test_long_statements_are_wrapped_as_ruff_wraps_them(tmp_path: Path) -> None:
+    """Long constants, decorators and signatures take ruff's parenthesised form."""
+    files = render_target(_long_name_registry(), load_target("python"), tmp_path)
+    attributes, metrics = (f.text for f in files if "_incubating" in str(f.path))
+    assert ': Final = (\n    "acme.very_long_segment_' in attributes
+    assert '_TOO_LONG_TO_FIT: Final = "acme.' in attributes
+    assert attributes.count("@deprecated(\n") == 2
+    assert "(\n    meter: Meter, callbacks: Sequence[CallbackT] | None\n) ->" in metrics
+    assert "(\n    meter: Meter,\n) -> Counter:" in metrics

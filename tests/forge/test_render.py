@@ -147,6 +147,24 @@ def test_blank_output_is_not_a_file(
     assert render_target(small_registry, load_target(root), tmp_path / "out") == []
 
 
+def test_post_format_ruff_formats_a_user_targets_python(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """A target asking for ``post_format: ruff`` gets its .py files formatted."""
+    root = make_target(
+        tmp_path / "t",
+        "post_format: {ruff: {line_length: 88}}\ntemplates:\n"
+        "  - template: t.j2\n    file_name: names.py\n"
+        "  - template: t.j2\n    file_name: names.txt\n",
+        {"t.j2": "X = ( 1 )\n"},
+    )
+    files = render_target(small_registry, load_target(root), tmp_path / "out")
+    assert [(f.path.name, f.text) for f in files] == [
+        ("names.py", "X = 1\n"),
+        ("names.txt", "X = ( 1 )\n"),
+    ]
+
+
 def test_markdown_target_lists_attributes_per_namespace(
     small_registry: dict[str, Any], tmp_path: Path
 ) -> None:
