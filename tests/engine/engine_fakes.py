@@ -130,9 +130,12 @@ class ScriptedModel:
 class FakeTemplates:
     """Templates for python attributes only, rendering the reference."""
 
-    def __init__(self, broken: bool = False, raises: bool = False) -> None:
+    def __init__(
+        self, broken: bool = False, raises: bool = False, empty: bool = False
+    ) -> None:
         self.broken = broken
         self.raises = raises
+        self.empty = empty
 
     def has_template(self, target: str, pattern: str) -> bool:
         return (target, pattern) == ("python", "attributes")
@@ -140,6 +143,8 @@ class FakeTemplates:
     def render(self, groups: list[dict[str, Any]], target: str, pattern: str) -> str:
         if self.raises:
             raise TemplateError("attributes.j2:3: unknown filter 'nope'")
+        if self.empty:
+            return "\n"
         text = reference(groups, target, pattern)
         return text[: len(text) // 2] if self.broken else text
 
@@ -150,7 +155,7 @@ def make_pipeline(models: list[ScriptedModel], **parts: Any) -> Pipeline:
         registry=FakeRegistry(),
         models={model.name: model for model in models},
         router=RulePolicy(DEFAULT_ROUTING),
-        validate=validate,
+        validate=parts.pop("validate", validate),
         reference=reference,
         tracer=parts.pop("tracer", NoOpTracer()),
         **parts,

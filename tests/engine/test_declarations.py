@@ -74,6 +74,32 @@ def test_python_classes_and_annotations_are_read_by_ast() -> None:
     assert _values(code, "python") == {"A": ["a"], "B": [-2], "E.X": ["x"]}
 
 
+def test_python_metric_factories_give_instrument_and_unit() -> None:
+    """``meter.create_histogram(unit="s")`` in ``create_x`` declares both."""
+    code = """
+X: Final = "x"
+
+
+def create_x(meter: Meter) -> Histogram:
+    return meter.create_histogram(name=X, description="d", unit="s")
+
+
+def create_y(meter: Meter, callbacks: Sequence[CallbackT] | None) -> ObservableGauge:
+    return meter.create_observable_gauge(name=Y, callbacks=callbacks, unit="1")
+
+
+def create_z(meter: Meter) -> None:
+    return meter.get_thing(unit="z")
+"""
+    assert _values(code, "python") == {
+        "X": ["x"],
+        "create_x.instrument": ["histogram"],
+        "create_x.unit": ["s"],
+        "create_y.instrument": ["gauge"],
+        "create_y.unit": ["1"],
+    }
+
+
 def test_literals_are_collected_for_key_facts() -> None:
     """Every string literal is kept, declared or not."""
     found = read_declarations('span.set("http.route", v)\n', "javascript")

@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
@@ -17,6 +18,7 @@ from tests.engine.engine_fakes import (
     FakeTemplates,
     ScriptedModel,
     make_pipeline,
+    validate,
 )
 from weavergen.cache import SingleFlight, VerifiedCache
 from weavergen.engine.pipeline import cache_key
@@ -60,6 +62,27 @@ def test_template_that_cannot_render_falls_through_to_models() -> None:
     pipeline = make_pipeline(fleet(["REF"], []), templates=FakeTemplates(raises=True))
     assert pipeline.generate(ATTRS).tier == "local"
     assert pipeline.stats.template_failures == 1
+
+
+def test_template_rendering_nothing_is_not_a_template_failure() -> None:
+    """Templates that select nothing of a slice leave it to the next tier."""
+    pipeline = make_pipeline(fleet(["REF"], []), templates=FakeTemplates(empty=True))
+    assert pipeline.generate(ATTRS).tier == "local"
+    assert pipeline.stats.template_failures == 0
+
+
+def test_validation_is_given_the_slice_content_hash() -> None:
+    """The pipeline hands validate the hash it keyed the request by."""
+    hashes: list[str | None] = []
+
+    def recording(*args: Any, content_hash: str | None = None) -> Any:
+        hashes.append(content_hash)
+        return validate(*args)
+
+    pipeline = make_pipeline(fleet(["REF"], []), validate=recording)
+    pipeline.generate(ATTRS)
+    groups = select_slice(ATTRS, pipeline.registry)
+    assert hashes and set(hashes) == {pipeline.registry.content_hash(groups)}
 
 
 def test_local_failure_escalates_to_the_next_cheapest_model() -> None:
