@@ -58,3 +58,12 @@ def test_empty_chart_says_nothing_was_measured() -> None:
     svg = bar_chart("mix", "t", [], str)
     assert "no generations measured yet" in svg
     assert "<rect" not in svg
+
+
+def test_long_tick_figures_are_narrowed_to_the_left_margin() -> None:
+    """A tick like $0.00000212 is fitted into the margin; a short one is not."""
+    tiny = bar_chart("m", "t", [Bar("a", 2.12e-6)], lambda v: f"${v:.8f}")
+    short = bar_chart("m", "t", [Bar("a", 2.0)], lambda v: f"${v:.2f}")
+    squeezed = re.findall(r'class="tick" textLength="(\d+)"', tiny)
+    assert squeezed == ["62", "62", "62"]
+    assert "textLength" not in short

@@ -97,3 +97,12 @@ def test_page_screenshot_is_a_full_png(page: Path, tmp_path: Path) -> None:
     assert int.from_bytes(header[20:24], "big") == 2000
     # A blank page compresses to a few kilobytes; charts and tables do not.
     assert shot.stat().st_size > 50_000
+
+
+def test_narrow_windows_stack_charts_instead_of_shrinking_them(page: Path) -> None:
+    """Below 1100px the chart/table pairs stack in one column (no thumbnail SVGs)."""
+    html = page.read_text(encoding="utf-8")
+    narrow = re.search(r"@media \(max-width:(\d+)px\)\{([^}]*)\}", html)
+    assert narrow is not None
+    assert int(narrow.group(1)) >= 1000
+    assert narrow.group(2) == ".grid,.cards{grid-template-columns:minmax(0,1fr)"

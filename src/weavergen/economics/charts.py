@@ -18,6 +18,7 @@ PAD_LEFT = 70
 PAD_RIGHT = 16
 PAD_TOP = 28
 PAD_BOTTOM = 56
+TICK_CHAR_PX = 6
 PALETTE = ("#2f6fb3", "#e08a1e", "#3a9a5b", "#b33f3f", "#7a5ab8", "#5a6b7b")
 UP = "#b33f3f"
 DOWN = "#3a9a5b"
@@ -161,14 +162,25 @@ def _axis(scale: Scale, fmt: Format) -> str:
     zero = scale.y(0.0)
     ticks = []
     for value in (scale.low, (scale.low + scale.high) / 2, scale.high):
+        text = fmt(value)
         ticks.append(
             f'<text x="{PAD_LEFT - 6}" y="{scale.y(value) + 4:.1f}" '
-            f'text-anchor="end" class="tick">{escape(fmt(value))}</text>'
+            f'text-anchor="end" class="tick"{_squeeze(text)}>{escape(text)}</text>'
         )
     return (
         f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{zero:.1f}" '
         f'y2="{zero:.1f}" stroke="#444" stroke-width="1"/>' + "".join(ticks)
     )
+
+
+def _squeeze(text: str) -> str:
+    # Tick text is right-aligned against the plot; a long figure such as
+    # "$0.00000212" would run off the chart's left edge, so it is narrowed to
+    # the margin instead (10px digits are about 6px wide).
+    room = PAD_LEFT - 8
+    if len(text) * TICK_CHAR_PX <= room:
+        return ""
+    return f' textLength="{room}" lengthAdjust="spacingAndGlyphs"'
 
 
 def _bar(

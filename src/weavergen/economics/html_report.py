@@ -60,6 +60,8 @@ font-weight:600;margin:12px 0}
 .card{border:1px solid #d5dbe1;border-radius:6px;padding:10px 12px}
 .card .v{font-size:22px;font-weight:600}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+@media (max-width:1100px){.grid,.cards{grid-template-columns:minmax(0,1fr)}
+.grid>div{overflow-x:auto}}
 table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{border-bottom:1px solid #e3e7eb;padding:4px 8px;text-align:right}
 th:first-child,td:first-child{text-align:left}
