@@ -86,6 +86,13 @@ def test_validation_is_given_the_slice_content_hash() -> None:
     assert set(hashes) == {pipeline.registry.content_hash(groups)}
 
 
+def test_markdown_request_is_served_by_a_model() -> None:
+    """Markdown is a pipeline target: without a template, a model answers it."""
+    request = GenerationRequest("markdown", "attributes", ("registry.http",))
+    result = make_pipeline(fleet(["REF"], [])).generate(request)
+    assert (result.served, result.tier) == (True, "local")
+
+
 def test_local_failure_escalates_to_the_next_cheapest_model() -> None:
     """Garbage from the local model sends the request on to haiku."""
     result = make_pipeline(fleet(["garbage"], ["REF"])).generate(GO)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.engine.engine_fakes import FakeRegistry
+from weavergen.engine.naming import TARGETS as VALIDATED_TARGETS
 from weavergen.engine.request import (
     TARGETS,
     GenerationRequest,
@@ -19,6 +20,12 @@ def test_unknown_target_suggests_the_close_one() -> None:
     """A misspelt target names the likely target and the valid ones."""
     with pytest.raises(RequestError, match=r"'pyton' \(did you mean python\?\)"):
         check_request(GenerationRequest("pyton", "attributes"), TARGETS)
+
+
+def test_every_target_the_validator_judges_can_be_requested() -> None:
+    """Markdown is a target like the code targets: validator and reference know it."""
+    assert set(TARGETS) == set(VALIDATED_TARGETS)
+    check_request(GenerationRequest("markdown", "docs"), TARGETS)
 
 
 def test_quality_floor_outside_unit_interval_is_refused() -> None:

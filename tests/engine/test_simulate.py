@@ -38,11 +38,11 @@ def test_workload_is_skewed_towards_popular_requests() -> None:
     workload = build_workload(GROUPS, 2000, 1)
     counts = sorted(Counter(workload.requests).values(), reverse=True)
     assert counts[0] > 3 * counts[len(counts) // 2]
-    assert workload.universe == 3 * 6
+    assert workload.universe == 3 * 7
 
 
 def test_every_target_and_kind_pattern_is_drawn() -> None:
-    """Six targets and the group kinds' patterns all appear."""
+    """Seven targets and the group kinds' patterns all appear."""
     workload = build_workload(GROUPS, 2000, 3)
     assert {r.target for r in workload.requests} == {
         "python",
@@ -51,6 +51,7 @@ def test_every_target_and_kind_pattern_is_drawn() -> None:
         "typescript",
         "rust",
         "javascript",
+        "markdown",
     }
     assert {r.pattern for r in workload.requests} == {"attributes", "metrics"}
 

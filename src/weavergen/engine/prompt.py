@@ -14,12 +14,22 @@ from typing import Any
 from weavergen.models.chat import Prompt
 
 NAMING: Mapping[str, str] = {
-    "python": "snake_case modules, UPPER_SNAKE_CASE constants, PascalCase classes",
+    "python": (
+        "the opentelemetry-semantic-conventions package's: UPPER_SNAKE_CASE "
+        "constants (template attributes end in _TEMPLATE), enums as PascalCase "
+        "...Values(Enum) classes, each metric a name constant plus a "
+        "create_<metric>(meter) factory calling meter.create_<instrument> "
+        "with its unit"
+    ),
     "go": "exported CamelCase identifiers, one package, gofmt layout",
     "java": "UPPER_SNAKE_CASE static final constants in a final class",
     "typescript": "exported const UPPER_SNAKE_CASE values with literal types",
     "javascript": "exported const UPPER_SNAKE_CASE values, ES module syntax",
     "rust": "pub const UPPER_SNAKE_CASE items, snake_case modules",
+    "markdown": (
+        "tables: Attribute | Type | Description, a Value table under a heading "
+        "naming each enum attribute, Metric | Instrument | Unit | Description"
+    ),
 }
 ATTRIBUTE_KEYS = ("name", "type", "brief", "stability", "deprecated", "examples")
 GROUP_KEYS = ("id", "type", "metric_name", "instrument", "unit", "span_kind", "name")

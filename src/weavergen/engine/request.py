@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from weavergen.errors import RequestError
 
 WHOLE_REGISTRY = "*"
-TARGETS = ("python", "go", "java", "typescript", "rust", "javascript")
+TARGETS = ("python", "go", "java", "typescript", "rust", "javascript", "markdown")
 PATTERNS = (
     "attributes",
     "metrics",
