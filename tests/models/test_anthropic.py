@@ -7,9 +7,11 @@ import pytest
 from tests.models.model_server import (
     SENTINEL_KEY,
     AdapterFactory,
+    Reply,
     ScriptedServer,
     anthropic_reply,
 )
+from weavergen.errors import ProviderResponseError
 from weavergen.models import Prompt
 from weavergen.models.anthropic import ANTHROPIC_VERSION
 
@@ -72,3 +74,12 @@ def test_cache_usage_is_billed_end_to_end(
     completion = adapter_for("anthropic").complete(Prompt("", "hi"))
     assert completion.usage.input_tokens == 26_000
     assert completion.cost_usd == pytest.approx(0.0285)
+
+
+def test_content_that_is_not_a_list_of_blocks_is_a_response_error(
+    server: ScriptedServer, adapter_for: AdapterFactory
+) -> None:
+    """A string where the content blocks belong is a ProviderResponseError."""
+    server.queue(Reply(200, {"content": "plain text", "usage": None}))
+    with pytest.raises(ProviderResponseError, match="unexpected body shape"):
+        adapter_for("anthropic").complete(Prompt("sys", "user"))

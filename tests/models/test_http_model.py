@@ -356,3 +356,44 @@ def test_one_adapter_serves_many_threads(
     assert len(server.received) == 40
     assert sum(c.cost_usd for c in completions) == pytest.approx(40 * PLAIN_COST_USD)
     assert {c.attempts for c in completions} == {1}
+
+
+def test_body_that_is_not_the_gzip_it_claims_raises_response_error(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+) -> None:
+    """Content-Encoding gzip over garbage is a ProviderResponseError, not httpx's."""
+    broken = Reply(
+        200, b"\x1f\x8b\x08\x00not gzip at all", {"content-encoding": "gzip"}
+    )
+    server.queue(broken)
+    with pytest.raises(ProviderResponseError, match="body could not be decoded"):
+        adapter_for(provider).complete(PROMPT)
+
+
+def _usage_reply(provider: str, value: object) -> Reply:
+    if provider == "openai":
+        return openai_reply("X = 1", {"prompt_tokens": value, "completion_tokens": 2})
+    return anthropic_reply("X = 1", {"input_tokens": value, "output_tokens": 2})
+
+
+@pytest.mark.parametrize("value", [-1_000_000, "1000", 10**30, 1.5, SENTINEL_KEY])
+def test_implausible_usage_is_estimated_never_billed_as_sent(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+    caplog: pytest.LogCaptureFixture,
+    value: object,
+) -> None:
+    """Negative, string, huge or fractional counts: answer kept, usage estimated."""
+    server.queue(_usage_reply(provider, value))
+    caplog.set_level(logging.DEBUG)
+    completion = adapter_for(provider).complete(PROMPT)
+    assert completion.text == "X = 1"
+    assert completion.usage.estimated is True
+    # 3 + 5 prompt tokens and 2 answer tokens by the chars/4 estimate.
+    assert (completion.usage.input_tokens, completion.usage.output_tokens) == (8, 2)
+    assert completion.cost_usd == pytest.approx((8 * 2.0 + 2 * 8.0) / 1e6)
+    assert "token counts estimated" in caplog.text
+    assert SENTINEL_KEY not in caplog.text

@@ -11,6 +11,7 @@ from tests.models.model_server import (
     openai_reply,
 )
 from weavergen.models import Prompt
+from weavergen.models.openai_compat import openai_usage
 
 
 def test_request_goes_to_chat_completions_with_bearer_key(
@@ -68,3 +69,30 @@ def test_null_content_reads_as_empty_text(
     """A choice with content null (e.g. only a refusal) gives empty text."""
     server.queue(openai_reply(None, {"prompt_tokens": 2, "completion_tokens": 0}))  # type: ignore[arg-type]
     assert adapter_for("openai").complete(Prompt("", "hi")).text == ""
+
+
+def test_cached_tokens_above_the_prompt_total_are_refused() -> None:
+    """cached_tokens > prompt_tokens would bill a negative remainder: refused."""
+    usage = {
+        "prompt_tokens": 10,
+        "completion_tokens": 2,
+        "prompt_tokens_details": {"cached_tokens": 50},
+    }
+    with pytest.raises(ValueError, match="cached_tokens > prompt_tokens"):
+        openai_usage(usage)
+
+
+def test_details_that_are_not_objects_are_ignored() -> None:
+    """A null or string *_details block reads as no cached/reasoning tokens."""
+    usage = {
+        "prompt_tokens": 10,
+        "completion_tokens": 2,
+        "prompt_tokens_details": "n/a",
+        "completion_tokens_details": None,
+    }
+    read = openai_usage(usage)
+    assert (read.input_tokens, read.cached_input_tokens, read.reasoning_tokens) == (
+        10,
+        0,
+        0,
+    )

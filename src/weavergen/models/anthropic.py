@@ -11,7 +11,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from weavergen.models.chat import Prompt
-from weavergen.models.http_model import HttpChatModel, JsonObject, estimated_usage
+from weavergen.models.http_model import (
+    HttpChatModel,
+    JsonObject,
+    token_count,
+    usage_or_estimate,
+)
 from weavergen.models.pricing import Usage
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -46,19 +51,17 @@ class AnthropicChatModel(HttpChatModel):
         blocks = payload["content"]
         text = "".join(b["text"] for b in blocks if b.get("type") == "text")
         usage = payload.get("usage")
-        if not isinstance(usage, dict):
-            return text, estimated_usage(prompt, text)
-        return text, anthropic_usage(usage)
+        return text, usage_or_estimate(usage, anthropic_usage, prompt, text, self.name)
 
 
 def anthropic_usage(usage: dict[str, Any]) -> Usage:
     """Normalise Anthropic usage: cache reads and writes join the input total."""
-    uncached = int(usage["input_tokens"])
-    cache_read = int(usage.get("cache_read_input_tokens") or 0)
-    cache_write = int(usage.get("cache_creation_input_tokens") or 0)
+    uncached = token_count(usage, "input_tokens")
+    cache_read = token_count(usage, "cache_read_input_tokens", required=False)
+    cache_write = token_count(usage, "cache_creation_input_tokens", required=False)
     return Usage(
         input_tokens=uncached + cache_read + cache_write,
-        output_tokens=int(usage["output_tokens"]),
+        output_tokens=token_count(usage, "output_tokens"),
         cached_input_tokens=cache_read,
         cache_write_tokens=cache_write,
     )

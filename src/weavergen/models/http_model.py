@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 JsonObject = dict[str, Any]
 
 _SNIPPET_CHARS = 200
+# No single call reads or writes more; a larger count is a garbled body, and
+# billing it would put absurd figures into the ledger.
+MAX_TOKENS_PER_CALL = 100_000_000
 _HTTP_TOO_MANY_REQUESTS = 429
 _HTTP_SERVER_ERROR = 500
 _HTTP_CLIENT_ERROR = 400
@@ -179,6 +182,10 @@ class HttpChatModel(PricedModel):
         except httpx.TransportError as exc:
             reason = f"connection failed ({type(exc).__name__})"
             raise _RetryableFailure(ProviderUnavailable, reason) from exc
+        except httpx.HTTPError as exc:
+            raise ProviderUnavailable(
+                f"{self._where}: request failed ({type(exc).__name__})"
+            ) from exc
         try:
             raw = self._read_body(response)
         finally:
@@ -195,6 +202,11 @@ class HttpChatModel(PricedModel):
         except httpx.TransportError as exc:
             reason = f"response body cut off ({type(exc).__name__})"
             raise _RetryableFailure(ProviderResponseError, reason) from exc
+        except httpx.DecodingError as exc:
+            # A body whose Content-Encoding does not match its bytes.
+            raise ProviderResponseError(
+                f"{self._where}: body could not be decoded ({type(exc).__name__})"
+            ) from exc
 
     def _check_status(self, response: httpx.Response, raw: bytes) -> None:
         status = response.status_code
@@ -225,10 +237,13 @@ class HttpChatModel(PricedModel):
     def _parse(self, payload: JsonObject, prompt: Prompt) -> tuple[str, Usage]:
         try:
             return self.parse_body(payload, prompt)
-        except (KeyError, IndexError, TypeError, ValueError) as exc:
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            # The exception text may quote body values, so it is scrubbed too.
+            detail = self._redact(f"{type(exc).__name__}: {exc}")
+            # Not chained: the original exception's text is the unscrubbed one.
             raise ProviderResponseError(
-                f"{self._where}: unexpected body shape ({type(exc).__name__}: {exc})"
-            ) from exc
+                f"{self._where}: unexpected body shape ({detail})"
+            ) from None
 
     def _completion(
         self, text: str, usage: Usage, attempts: int, latency_s: float
@@ -278,11 +293,53 @@ class HttpChatModel(PricedModel):
         return key
 
     def _snippet(self, raw: bytes) -> str:
-        text = raw.decode("utf-8", errors="replace")
-        if self._secret:
-            # Scrub before cutting, so no prefix of the key survives the cut.
-            text = text.replace(self._secret, "[redacted]")
+        # Scrub before cutting, so no prefix of the key survives the cut.
+        text = self._redact(raw.decode("utf-8", errors="replace"))
         return text[:_SNIPPET_CHARS] or "<empty body>"
+
+    def _redact(self, text: str) -> str:
+        if self._secret:
+            text = text.replace(self._secret, "[redacted]")
+        return text
+
+
+def token_count(usage: JsonObject, key: str, *, required: bool = True) -> int:
+    """A whole, non-negative, plausible token count from a usage object.
+
+    Raises ValueError naming the key but never quoting the value (a garbled
+    body may echo request headers).
+    """
+    value = usage.get(key)
+    if value is None and not required:
+        return 0
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"usage.{key} is not a whole number")
+    if not 0 <= value <= MAX_TOKENS_PER_CALL:
+        raise ValueError(f"usage.{key} is outside 0..{MAX_TOKENS_PER_CALL:,}")
+    return value
+
+
+def usage_or_estimate(
+    raw: object,
+    read: Callable[[JsonObject], Usage],
+    prompt: Prompt,
+    text: str,
+    where: str,
+) -> Usage:
+    """Usage read from the body, or estimated (and flagged so) if unusable.
+
+    The answer itself is kept: a bad usage block makes the bill uncertain,
+    not the code wrong, and ``Usage.estimated`` says which figures are guesses.
+    """
+    if not isinstance(raw, dict):
+        return estimated_usage(prompt, text)
+    try:
+        return read(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.warning("%s: %s; token counts estimated instead", where, exc)
+        return estimated_usage(prompt, text)
 
 
 def estimated_usage(prompt: Prompt, text: str) -> Usage:

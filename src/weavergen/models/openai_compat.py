@@ -12,7 +12,12 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from weavergen.models.chat import Prompt
-from weavergen.models.http_model import HttpChatModel, JsonObject, estimated_usage
+from weavergen.models.http_model import (
+    HttpChatModel,
+    JsonObject,
+    token_count,
+    usage_or_estimate,
+)
 from weavergen.models.pricing import Usage
 
 
@@ -45,18 +50,34 @@ class OpenAIChatModel(HttpChatModel):
         if not isinstance(text, str):
             raise TypeError("choices[0].message.content is not a string")
         usage = payload.get("usage")
-        if not isinstance(usage, dict):
-            return text, estimated_usage(prompt, text)
-        return text, openai_usage(usage)
+        return text, usage_or_estimate(usage, openai_usage, prompt, text, self.name)
 
 
 def openai_usage(usage: dict[str, Any]) -> Usage:
     """Normalise an OpenAI ``usage`` object (totals already include subsets)."""
-    prompt_details = usage.get("prompt_tokens_details") or {}
-    output_details = usage.get("completion_tokens_details") or {}
-    return Usage(
-        input_tokens=int(usage["prompt_tokens"]),
-        output_tokens=int(usage["completion_tokens"]),
-        cached_input_tokens=int(prompt_details.get("cached_tokens") or 0),
-        reasoning_tokens=int(output_details.get("reasoning_tokens") or 0),
+    prompt_details = _details(usage, "prompt_tokens_details")
+    output_details = _details(usage, "completion_tokens_details")
+    read = Usage(
+        input_tokens=token_count(usage, "prompt_tokens"),
+        output_tokens=token_count(usage, "completion_tokens"),
+        cached_input_tokens=token_count(
+            prompt_details, "cached_tokens", required=False
+        ),
+        reasoning_tokens=token_count(
+            output_details, "reasoning_tokens", required=False
+        ),
     )
+    # Subsets larger than their totals would bill a negative remainder.
+    if read.cached_input_tokens > read.input_tokens:
+        raise ValueError("usage.prompt_tokens_details.cached_tokens > prompt_tokens")
+    if read.reasoning_tokens > read.output_tokens:
+        raise ValueError(
+            "usage.completion_tokens_details.reasoning_tokens > completion_tokens"
+        )
+    return read
+
+
+def _details(usage: dict[str, Any], key: str) -> dict[str, Any]:
+    # Some compatible servers send null or omit these; anything else is junk.
+    details = usage.get(key)
+    return details if isinstance(details, dict) else {}
