@@ -163,6 +163,30 @@ BAD_FILES = [
         "price_per_mtok = 1\nmax_retries = 1.5\n",
         "models.m.max_retries: expected an integer >= 0",
     ),
+    (
+        '[models.m]\nprovider = "openai"\nmodel = "x"\nbase_url = "http://[::1"\n'
+        "price_per_mtok = 1\n",
+        "models.m.base_url: expected an http(s) URL",
+    ),
+    (
+        '[models.m]\nprovider = "openai"\nmodel = "x"\nbase_url = "ftp://127.0.0.1"\n'
+        "price_per_mtok = 1\n",
+        "models.m.base_url: expected an http:// or https:// URL",
+    ),
+    (
+        '[models.m]\nprovider = "anthropic"\nmodel = "x"\nbase_url = "not a url"\n'
+        "price_per_mtok = 1\n",
+        "models.m.base_url: expected an http:// or https:// URL",
+    ),
+    (
+        '[models.m]\nprovider = "simulated"\nprice_per_mtok = nan\nsuccess_rate = 1\n',
+        "models.m.price_per_mtok: expected a finite number, got nan",
+    ),
+    (
+        '[models.m]\nprovider = "openai"\nmodel = "x"\nbase_url = "http://127.0.0.1"\n'
+        "price_per_mtok = 1\ntimeout_s = inf\n",
+        "models.m.timeout_s: expected a finite number, got inf",
+    ),
     ("models = 3\n", "models: expected a table"),
     ("[models]\nm = 1\n", "models.m: expected a table"),
     ("[models.m\nprovider = 1\n", "not valid TOML"),

@@ -28,11 +28,14 @@ is used.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+
+import httpx
 
 from weavergen.errors import ConfigError
 from weavergen.models.anthropic import AnthropicChatModel
@@ -171,7 +174,7 @@ def _http_model(fields: _Fields, provider: str) -> HttpChatModel:
     return adapter(
         name=name,
         model=fields.text("model", None),
-        base_url=fields.text("base_url", None),
+        base_url=fields.url("base_url"),
         api_key_env=fields.optional_text("api_key_env"),
         price=fields.price(None),
         timeout_s=fields.number("timeout_s", 60.0, positive=True),
@@ -232,6 +235,18 @@ class _Fields:
             raise self.error(key, "expected a non-empty string", value)
         return value
 
+    def url(self, key: str) -> str:
+        # Checked here so that a typo is a config error naming the key, not
+        # an httpx exception (or a silent fallback) at the first call.
+        value = self.text(key, None)
+        try:
+            parsed = httpx.URL(value)
+        except httpx.InvalidURL as exc:
+            raise self.error(key, f"expected an http(s) URL ({exc})", value) from None
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            raise self.error(key, "expected an http:// or https:// URL", value)
+        return value
+
     def optional_text(self, key: str) -> str | None:
         return self.text(key, None) if key in self.table else None
 
@@ -247,6 +262,9 @@ class _Fields:
         value = self._required(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(key, "expected a number", value)
+        if not math.isfinite(value):
+            # TOML allows nan and inf; neither is a price or a timeout.
+            raise self.error(key, "expected a finite number", value)
         if value < 0 or (positive and value == 0):
             kind = "a positive number" if positive else "a number >= 0"
             raise self.error(key, f"expected {kind}", value)
