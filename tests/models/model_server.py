@@ -36,7 +36,8 @@ class Reply:
 
     ``hang_s`` holds the reply back (until the test ends, at most that long);
     ``cut_at`` sends only that many body bytes under the full Content-Length
-    and closes the connection.
+    and closes the connection; ``trickle_s`` sends the body one byte per
+    that many seconds.
     """
 
     status: int = 200
@@ -44,6 +45,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     hang_s: float = 0.0
     cut_at: int | None = None
+    trickle_s: float = 0.0
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -99,12 +101,23 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
+        if reply.trickle_s:
+            self._trickle(payload, reply.trickle_s)
+            return
         if reply.cut_at is None:
             self.wfile.write(payload)
             return
         self.wfile.write(payload[: reply.cut_at])
         self.wfile.flush()
         self.close_connection = True
+
+    def _trickle(self, payload: bytes, pause_s: float) -> None:
+        # One byte per pause, until the body is sent or the test ends.
+        for index in range(len(payload)):
+            if self.server.release.wait(pause_s):
+                return
+            self.wfile.write(payload[index : index + 1])
+            self.wfile.flush()
 
 
 class ScriptedServer:

@@ -31,7 +31,7 @@ from weavergen.errors import (
     ProviderResponseError,
     ProviderUnavailable,
 )
-from weavergen.models import CircuitBreaker, HttpChatModel, Prompt
+from weavergen.models import CircuitBreaker, HttpChatModel, Prompt, http_model
 
 PROVIDERS = ["openai", "anthropic"]
 PROMPT = Prompt(system="Be exact.", user="Write the constants.", max_output_tokens=64)
@@ -397,3 +397,28 @@ def test_implausible_usage_is_estimated_never_billed_as_sent(
     assert completion.cost_usd == pytest.approx((8 * 2.0 + 2 * 8.0) / 1e6)
     assert "token counts estimated" in caplog.text
     assert SENTINEL_KEY not in caplog.text
+
+
+def test_body_trickling_past_the_timeout_is_cut_short(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+) -> None:
+    """A byte every 0.05s never trips httpx's per-read timeout; the total does."""
+    server.queue(Reply(200, success(provider).payload(), trickle_s=0.05))
+    adapter = adapter_for(provider, max_retries=0, timeout_s=0.3)
+    with pytest.raises(ProviderUnavailable, match=r"body not finished within 0\.3s"):
+        adapter.complete(PROMPT)
+
+
+def test_body_beyond_the_size_cap_is_a_response_error(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A body past MAX_BODY_BYTES is refused rather than buffered."""
+    monkeypatch.setattr(http_model, "MAX_BODY_BYTES", 64)
+    server.queue(Reply(200, b"{" + b" " * 500 + b"}"))
+    with pytest.raises(ProviderResponseError, match="body larger than 64 bytes"):
+        adapter_for(provider).complete(PROMPT)

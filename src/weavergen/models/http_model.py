@@ -43,6 +43,8 @@ _SNIPPET_CHARS = 200
 # No single call reads or writes more; a larger count is a garbled body, and
 # billing it would put absurd figures into the ledger.
 MAX_TOKENS_PER_CALL = 100_000_000
+# A chat answer is kilobytes; more than this is not one, and is not buffered.
+MAX_BODY_BYTES = 16 * 1024 * 1024
 _HTTP_TOO_MANY_REQUESTS = 429
 _HTTP_SERVER_ERROR = 500
 _HTTP_CLIENT_ERROR = 400
@@ -195,7 +197,7 @@ class HttpChatModel(PricedModel):
 
     def _read_body(self, response: httpx.Response) -> bytes:
         try:
-            return response.read()
+            return self._read_within_deadline(response)
         except httpx.TimeoutException as exc:
             reason = f"body not finished within {self.timeout_s}s"
             raise _RetryableFailure(ProviderUnavailable, reason) from exc
@@ -207,6 +209,24 @@ class HttpChatModel(PricedModel):
             raise ProviderResponseError(
                 f"{self._where}: body could not be decoded ({type(exc).__name__})"
             ) from exc
+
+    def _read_within_deadline(self, response: httpx.Response) -> bytes:
+        # httpx's timeout bounds each read, so a server sending one byte a
+        # second would never time out; the whole body gets timeout_s too.
+        deadline = time.monotonic() + self.timeout_s
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise ProviderResponseError(
+                    f"{self._where}: body larger than {MAX_BODY_BYTES:,} bytes"
+                )
+            if time.monotonic() > deadline:
+                reason = f"body not finished within {self.timeout_s}s"
+                raise _RetryableFailure(ProviderUnavailable, reason)
+        return b"".join(chunks)
 
     def _check_status(self, response: httpx.Response, raw: bytes) -> None:
         status = response.status_code
