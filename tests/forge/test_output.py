@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from weavergen.errors import OutputEscape
+from weavergen.errors import OutputEscape, StateError
+from weavergen.forge import output
 from weavergen.forge.output import contained_path, write_rendered
 from weavergen.forge.render import RenderedFile
 
@@ -91,3 +92,45 @@ def test_relative_output_folder_and_bare_names(
         (tmp_path / "out/b.py").resolve(),
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.py", "b.py"]
+
+
+def test_symlink_inside_the_folder_is_written_through(tmp_path: Path) -> None:
+    """A symlink to another file of the output folder writes that file."""
+    out = tmp_path / "out"
+    (out / "real").mkdir(parents=True)
+    os.symlink(out / "real" / "a.py", out / "a.py")
+    written = write_rendered([rendered(out / "a.py", "text")], out)
+    assert written == [(out / "real" / "a.py").resolve()]
+    assert (out / "real" / "a.py").read_text(encoding="utf-8") == "text"
+
+
+def test_symlink_planted_after_planning_is_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A symlink appearing where a planned file goes is refused, not written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    plan = output._contained
+
+    def plan_then_plant(path: Path, output_dir: Path, root: Path) -> Path:
+        planned = plan(path, output_dir, root)
+        os.symlink(victim, planned)
+        return planned
+
+    monkeypatch.setattr(output, "_contained", plan_then_plant)
+    with pytest.raises(StateError, match="cannot write"):
+        write_rendered([rendered(out / "file.py", "overwritten")], out)
+    assert victim.read_text(encoding="utf-8") == "keep"
+
+
+def test_files_are_written_as_utf8_with_unix_newlines(tmp_path: Path) -> None:
+    """Text is stored as UTF-8 bytes exactly as rendered, one folder made once."""
+    out = tmp_path / "out"
+    texts = ["é\nline\n", "second\r\n"]
+    files = [rendered(out / "pkg" / f"m{i}.py", t) for i, t in enumerate(texts)]
+    write_rendered(files, out)
+    assert [(out / "pkg" / f"m{i}.py").read_bytes() for i in range(2)] == [
+        t.encode("utf-8") for t in texts
+    ]

@@ -19,9 +19,15 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 def split_words(text: str) -> list[str]:
     """Split ``text`` into words; digits never start a new word."""
-    words: list[str] = []
     # str() first: a missing template value then fails as "x is undefined".
-    for chunk in _SEPARATORS.split(str(text)):
+    text = str(text)
+    chunks = _SEPARATORS.split(text)
+    if text == text.lower():
+        # No upper-case letter, no camelCase boundary: the common case, as
+        # registry ids (``k8s.job.name``) are lower case.
+        return [chunk for chunk in chunks if chunk]
+    words: list[str] = []
+    for chunk in chunks:
         words.extend(part for part in _CAMEL_BOUNDARY.split(chunk) if part)
     return words
 

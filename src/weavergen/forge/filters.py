@@ -16,7 +16,11 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from weavergen.forge.casing import CASE_FILTERS, apply_acronyms
-from weavergen.forge.semconv import code_generation_excluded, root_namespace
+from weavergen.forge.semconv import (
+    code_generation_excluded,
+    is_mapping,
+    root_namespace,
+)
 
 _TEMPLATE_PREFIX = "template["
 _SIMPLE_TYPES = {"string", "int", "double", "boolean", "any"}
@@ -47,7 +51,7 @@ def regex_replace(text: str, pattern: str, replacement: str) -> str:
 
 def instantiated_type(attribute_type: object) -> str:
     """The concrete type: an enum's value type, a template's inner type."""
-    if isinstance(attribute_type, Mapping):
+    if is_mapping(attribute_type):
         return enum_type(attribute_type)
     text = str(attribute_type)
     if text.startswith(_TEMPLATE_PREFIX) and text.endswith("]"):
@@ -57,7 +61,7 @@ def instantiated_type(attribute_type: object) -> str:
 
 def enum_type(attribute_type: object) -> str:
     """``int`` or ``double`` when every member value is that number, else ``string``."""
-    if not isinstance(attribute_type, Mapping):
+    if not is_mapping(attribute_type):
         return instantiated_type(attribute_type)
     values = [member.get("value") for member in attribute_type.get("members") or []]
     if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -71,7 +75,7 @@ def enum_type(attribute_type: object) -> str:
 
 def print_member_value(member: Mapping[str, Any] | object) -> str:
     """An enum member's value as a source literal: strings quoted, numbers bare."""
-    value = member.get("value") if isinstance(member, Mapping) else member
+    value = member.get("value") if is_mapping(member) else member
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -83,7 +87,7 @@ def deprecated_note(deprecated: object) -> str:
     """What a ``deprecated`` field says, whether it is text or Weaver's mapping."""
     if not deprecated:
         return ""
-    if not isinstance(deprecated, Mapping):
+    if not is_mapping(deprecated):
         return str(deprecated).strip()
     note = str(deprecated.get("note") or "").strip()
     if note:
@@ -211,6 +215,9 @@ def make_comment_filter(
     Keyword options given in the template override the format's own.
     """
 
+    # A named format is read once per target, not once per comment.
+    styles: dict[str | None, CommentStyle] = {}
+
     def comment_filter(
         text: object,
         format: str | None = None,  # Weaver's keyword, shadowing the builtin
@@ -221,7 +228,12 @@ def make_comment_filter(
             known = ", ".join(sorted(formats)) or "none"
             raise ValueError(f"unknown comment format {name!r} (formats: {known})")
         base = formats[name] if name is not None else {}
-        return format_comment(text, comment_style({**base, **options}))
+        if options:
+            return format_comment(text, comment_style({**base, **options}))
+        style = styles.get(name)
+        if style is None:
+            style = styles[name] = comment_style(base)
+        return format_comment(text, style)
 
     return comment_filter
 
@@ -258,19 +270,19 @@ def make_map_text_filter(
 
 def is_stable(item: object) -> bool:
     """True for an attribute, group or member whose stability is ``stable``."""
-    return isinstance(item, Mapping) and item.get("stability") == "stable"
+    return is_mapping(item) and item.get("stability") == "stable"
 
 
 def is_experimental(item: object) -> bool:
     """True for anything not (yet) stable: development, alpha, beta, rc."""
-    if not isinstance(item, Mapping):
+    if not is_mapping(item):
         return False
     return str(item.get("stability") or "development") in _DEVELOPMENT_LEVELS
 
 
 def is_deprecated(item: object) -> bool:
     """True when the item carries a ``deprecated`` field."""
-    return isinstance(item, Mapping) and bool(item.get("deprecated"))
+    return is_mapping(item) and bool(item.get("deprecated"))
 
 
 def is_excluded(item: object) -> bool:
@@ -279,12 +291,12 @@ def is_excluded(item: object) -> bool:
 
 
 def _type_of(item: object) -> object:
-    return item.get("type") if isinstance(item, Mapping) else item
+    return item.get("type") if is_mapping(item) else item
 
 
 def is_enum(item: object) -> bool:
     """True for an attribute (or type) whose type lists enum members."""
-    return isinstance(_type_of(item), Mapping)
+    return is_mapping(_type_of(item))
 
 
 def is_simple_type(item: object) -> bool:

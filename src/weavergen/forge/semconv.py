@@ -22,7 +22,7 @@ as the registry authors asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 Group = dict[str, Any]
 Options = Mapping[str, Any]
@@ -42,29 +42,47 @@ def _normalised_stability(value: object) -> str:
     return _STABILITY_ALIASES.get(text, text)
 
 
+def is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """``isinstance(value, Mapping)``, cheap for plain registry values.
+
+    Templates ask this of every attribute and field; the ABC check behind
+    ``isinstance(..., Mapping)`` costs a Python call each time, a type test
+    on ``dict`` and the scalar types does not.
+    """
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, str | int | float | list) or value is None:
+        return False
+    return isinstance(value, Mapping)
+
+
 def code_generation_excluded(item: object) -> bool:
     """True when ``annotations.code_generation.exclude`` is set on the item."""
-    if not isinstance(item, Mapping):
+    if not is_mapping(item):
         return False
-    annotations = item.get("annotations") or {}
-    generation = (
-        annotations.get("code_generation") if isinstance(annotations, Mapping) else None
-    )
-    return isinstance(generation, Mapping) and bool(generation.get("exclude"))
+    annotations = item.get("annotations")
+    if not annotations:
+        return False
+    generation = annotations.get("code_generation") if is_mapping(annotations) else None
+    return is_mapping(generation) and bool(generation.get("exclude"))
 
 
-def _is_kept(item: Mapping[str, Any], name: str, options: Options) -> bool:
-    if code_generation_excluded(item):
-        return False
+def _keeper(options: Options) -> Callable[[Mapping[str, Any], str], bool]:
+    """The test an item must pass to be kept, with ``options`` read once."""
     excluded_ns = set(options.get("exclude_root_namespace") or [])
-    if root_namespace(name) in excluded_ns:
-        return False
     excluded = {
         _normalised_stability(s) for s in options.get("exclude_stability") or []
     }
-    if _normalised_stability(item.get("stability")) in excluded:
-        return False
-    return not (options.get("exclude_deprecated") and item.get("deprecated"))
+    drop_deprecated = bool(options.get("exclude_deprecated"))
+
+    def is_kept(item: Mapping[str, Any], name: str) -> bool:
+        if code_generation_excluded(item) or root_namespace(name) in excluded_ns:
+            return False
+        if _normalised_stability(item.get("stability")) in excluded:
+            return False
+        return not (drop_deprecated and item.get("deprecated"))
+
+    return is_kept
 
 
 def _registry_attribute_groups(groups: Iterable[Group]) -> list[Group]:
@@ -81,11 +99,12 @@ def semconv_attributes(groups: list[Group], options: Options) -> list[dict[str, 
 
     Each attribute dict gains ``group_id``: the registry group defining it.
     """
+    is_kept = _keeper(options)
     by_name: dict[str, dict[str, Any]] = {}
     for group in _registry_attribute_groups(groups):
         for attribute in group.get("attributes") or []:
             name = str(attribute.get("name", ""))
-            if name not in by_name and _is_kept(attribute, name, options):
+            if name not in by_name and is_kept(attribute, name):
                 by_name[name] = {**attribute, "group_id": group.get("id")}
     return [by_name[name] for name in sorted(by_name)]
 
@@ -107,9 +126,8 @@ def semconv_metrics(groups: list[Group], options: Options) -> list[Group]:
     chosen: dict[str, Group] = {}
     for group in sorted(metrics, key=_definition_first):
         chosen.setdefault(str(group.get("metric_name", "")), group)
-    return [
-        chosen[name] for name in sorted(chosen) if _is_kept(chosen[name], name, options)
-    ]
+    is_kept = _keeper(options)
+    return [chosen[name] for name in sorted(chosen) if is_kept(chosen[name], name)]
 
 
 def _group_by_namespace(
@@ -150,11 +168,11 @@ def semconv_signal(kind: str) -> SliceFunction:
     """A slice of every group of one ``type`` (span, event, entity ...), by id."""
 
     def select(groups: list[Group], options: Options) -> list[Group]:
+        is_kept = _keeper(options)
         chosen = [
             group
             for group in groups
-            if group.get("type") == kind
-            and _is_kept(group, str(group.get("id", "")), options)
+            if group.get("type") == kind and is_kept(group, str(group.get("id", "")))
         ]
         return sorted(chosen, key=lambda group: str(group.get("id", "")))
 

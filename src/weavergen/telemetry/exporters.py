@@ -43,14 +43,31 @@ class WarnOnce:
 
 
 class SpanStoreExporter(SpanExporter):
-    """Write finished spans to the embedded SQLite span store."""
+    """Write finished spans to the embedded SQLite span store.
+
+    The store is prepared (file, journal, tables) on a background thread as
+    soon as the exporter exists, while the run does its work; the first
+    export waits for that and then only inserts.
+    """
 
     def __init__(self, store: SpanStore, warnings: WarnOnce) -> None:
         self._store = store
         self._warnings = warnings
+        self._preparing = threading.Thread(
+            target=self._prepare, name="weavergen-span-store", daemon=True
+        )
+        self._preparing.start()
+
+    def _prepare(self) -> None:
+        try:
+            self._store.prepare()
+        except StateError as exc:
+            # export() meets the same fault and warns; one warning is enough.
+            logger.debug("span store not prepared ahead: %s", exc)
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         """Append the batch; on failure warn once and drop it."""
+        self._preparing.join()
         try:
             self._store.add([to_stored_span(span) for span in spans])
         except StateError as exc:
@@ -61,7 +78,8 @@ class SpanStoreExporter(SpanExporter):
         return SpanExportResult.SUCCESS
 
     def shutdown(self) -> None:
-        """Nothing to release: each batch opens and closes its own connection."""
+        """Wait for the preparation; each batch opens and closes its connection."""
+        self._preparing.join()
 
 
 class GuardedExporter(SpanExporter):

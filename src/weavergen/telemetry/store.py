@@ -103,6 +103,24 @@ class SpanStore:
                 "batch were dropped, the store itself is unchanged"
             ) from exc
 
+    def prepare(self) -> None:
+        """Create the file, its WAL journal and its tables now, without spans.
+
+        ``add`` does the same when needed; calling this first (in the
+        background) moves the slow, fsync-bound creation of a new store off
+        the path of the run that will write to it. StateError if it fails.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with _connect_for_write(self.path) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                _ensure_schema(conn, self.path)
+                conn.execute("COMMIT")
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError(
+                f"cannot prepare the span store {self.path}: {exc}"
+            ) from exc
+
     def spans(self, name: str | None = None) -> list[dict[str, Any]]:
         """Return every stored span (or those named ``name``), oldest first."""
         if name is None:
