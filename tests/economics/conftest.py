@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from weavergen.economics.ledger import GenerationCost
 from weavergen.telemetry import attrs
 from weavergen.telemetry.state import span_store_path
 from weavergen.telemetry.store import SpanStore, StoredSpan
@@ -140,3 +141,25 @@ def state_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "state"
     write_workload(SpanStore(span_store_path(folder)), workload())
     return folder
+
+
+def generation_cost(
+    span_id: str, cost_usd: float, *, estimated: bool = False
+) -> GenerationCost:
+    """A ledger row for a local-model generation costing ``cost_usd`` in tokens."""
+    return GenerationCost(
+        trace_id="t",
+        span_id=span_id,
+        tier="local",
+        cost_usd=cost_usd,
+        compute_usd=0.0,
+        storage_usd=0.0,
+        tokens_usd=cost_usd,
+        cache_hit=False,
+        quality=1.0,
+        simulated=False,
+        estimated=estimated,
+        tenant="acme",
+        day="2026-12-04",
+        pattern="attributes",
+    )

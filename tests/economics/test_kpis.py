@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.economics.conftest import workload
+from tests.economics.conftest import generation_cost, workload
 from weavergen.economics.kpis import compute_kpis
-from weavergen.economics.ledger import Ledger, open_ledger
+from weavergen.economics.ledger import Ledger, ModelCall, open_ledger
 from weavergen.economics.pricing import load_pricing
 
 
@@ -50,3 +50,13 @@ def test_empty_ledger_reports_missing_not_zero() -> None:
     """With no generations the KPIs are None rather than a free service."""
     kpis = compute_kpis(Ledger(()), load_pricing())
     assert all(k.value is None for k in kpis)
+
+
+def test_cost_kpi_says_how_much_of_it_was_estimated() -> None:
+    """Measured cost with guessed token counts says which share was guessed."""
+    call = ModelCall("t", "g", "m", 8, 2, 0.25, estimated=True)
+    ledger = Ledger((generation_cost("g", 1.0),), (call,))
+    kpis = {k.key: k for k in compute_kpis(ledger, load_pricing())}
+    assert kpis["cost_per_generation"].note.startswith("25% of it estimated")
+    plain = Ledger((generation_cost("g", 1.0),))
+    assert compute_kpis(plain, load_pricing())[0].note == ""

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.economics.conftest import workload
-from weavergen.economics.ledger import open_ledger
+from tests.economics.conftest import generation_cost, workload
+from weavergen.economics.ledger import Ledger, ModelCall, open_ledger
 
 
 def test_ledger_totals_every_generation(state_dir: Path) -> None:
@@ -50,3 +50,19 @@ def test_empty_state_dir_gives_empty_ledger(tmp_path: Path) -> None:
     ledger = open_ledger(tmp_path / "nothing")
     assert ledger.count == 0
     assert ledger.cost_per_generation_usd is None
+
+
+def test_estimated_share_counts_flagged_calls_of_unflagged_generations() -> None:
+    """A call with guessed tokens counts; calls of a flagged generation not twice."""
+    ledger = Ledger(
+        (
+            generation_cost("g1", 0.5, estimated=True),
+            generation_cost("g2", 0.25),
+        ),
+        (
+            ModelCall("t", "g1", "m", 10, 10, 0.5, estimated=True),
+            ModelCall("t", "g2", "m", 10, 10, 0.125, estimated=True),
+            ModelCall("t", "g2", "m", 10, 10, 0.125, estimated=False),
+        ),
+    )
+    assert ledger.estimated_usd == pytest.approx(0.625)

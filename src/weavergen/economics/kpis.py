@@ -28,6 +28,18 @@ class Kpi:
     note: str = ""
 
 
+def estimated_note(ledger: Ledger) -> str:
+    """How much of the measured total the spans flag as estimated, if any."""
+    total = ledger.total_usd
+    estimated = ledger.estimated_usd
+    if estimated <= 0 or total <= 0:
+        return ""
+    return (
+        f"{estimated / total:.0%} of it estimated (CPU shares or token counts "
+        "the spans mark weavergen.estimated)"
+    )
+
+
 def compute_kpis(ledger: Ledger, pricing: PricingConfig) -> list[Kpi]:
     """The six KPIs, in the order reports show them."""
     basis = "measured (simulated)" if ledger.simulated else "measured"
@@ -40,6 +52,7 @@ def compute_kpis(ledger: Ledger, pricing: PricingConfig) -> list[Kpi]:
             ledger.cost_per_generation_usd,
             "usd",
             basis,
+            estimated_note(ledger),
         ),
         _gross_margin(ledger, pricing, basis),
         Kpi("cache_hit_rate", "Cache hit rate", cache_hit_rate(ledger), "ratio", basis),

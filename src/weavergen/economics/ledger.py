@@ -117,8 +117,19 @@ class Ledger:
 
     @property
     def estimated_usd(self) -> float:
-        """The part of the total whose spans say it was estimated."""
-        return sum(g.cost_usd for g in self.generations if g.estimated)
+        """The part of the total whose spans say it was estimated.
+
+        A generation span flagged estimated counts whole; otherwise its model
+        calls flagged estimated (token counts guessed because the provider
+        reported none or nonsense) count on their own.
+        """
+        flagged = {(g.trace_id, g.span_id) for g in self.generations if g.estimated}
+        calls = sum(
+            c.cost_usd
+            for c in self.calls
+            if c.estimated and (c.trace_id, c.parent_span_id) not in flagged
+        )
+        return sum(g.cost_usd for g in self.generations if g.estimated) + calls
 
     def by(self, key: Callable[[GenerationCost], str]) -> dict[str, CostSummary]:
         """Generations grouped by ``key`` (tier, tenant, day...), sorted."""

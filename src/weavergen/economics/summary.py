@@ -143,7 +143,7 @@ def summary_to_json(summary: EconomicsSummary) -> dict[str, Any]:
         "fully_loaded_cost_usd": summary.fully_loaded_cost_usd,
         "tiers": {t.tier: _tier_json(t) for t in summary.tiers},
         "kpis": {
-            k.key: {"value": k.value, "unit": k.unit, "basis": k.basis}
+            k.key: {"value": k.value, "unit": k.unit, "basis": k.basis, "note": k.note}
             for k in summary.kpis
         },
         "stress": {r.scenario.key: _stress_json(r) for r in summary.stress},
