@@ -70,3 +70,11 @@ def test_amounts_may_be_zero_but_not_negative() -> None:
     assert require_amount({"monthly_usd": 0}, "monthly_usd", "f") == 0.0
     with pytest.raises(ConfigError, match="'monthly_usd' must be 0 or more, got -1"):
         require_amount({"monthly_usd": -1}, "monthly_usd", "f")
+
+
+def test_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    """Latin-1 bytes give a ConfigError naming the file and the byte."""
+    path = tmp_path / "tiers.yaml"
+    path.write_bytes(b"tiers: [{name: caf\xe9}]\n")
+    with pytest.raises(ConfigError, match=r"tiers\.yaml: not UTF-8 text \(byte 17"):
+        read_scenario(path, "tiers.yaml", "tiers")

@@ -37,6 +37,11 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}{line}: not valid YAML ({exc})") from exc
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start]
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start} is 0x{bad:02x})"
+        ) from exc
 
 
 def require_mapping(data: Any, source: str, where: str) -> dict[str, Any]:
