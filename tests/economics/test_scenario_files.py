@@ -76,5 +76,7 @@ def test_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
     """Latin-1 bytes give a ConfigError naming the file and the byte."""
     path = tmp_path / "tiers.yaml"
     path.write_bytes(b"tiers: [{name: caf\xe9}]\n")
-    with pytest.raises(ConfigError, match=r"tiers\.yaml: not UTF-8 text \(byte 17"):
+    with pytest.raises(
+        ConfigError, match=r"tiers\.yaml: not UTF-8 text \(byte 18 is 0xe9\)"
+    ):
         read_scenario(path, "tiers.yaml", "tiers")
