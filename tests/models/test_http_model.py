@@ -422,3 +422,37 @@ def test_body_beyond_the_size_cap_is_a_response_error(
     server.queue(Reply(200, b"{" + b" " * 500 + b"}"))
     with pytest.raises(ProviderResponseError, match="body larger than 64 bytes"):
         adapter_for(provider).complete(PROMPT)
+
+
+@pytest.mark.parametrize("value", ["sk-\u00fc\u00f1\u00ed", "sk-abc\nX-Evil: 1"])
+def test_key_a_header_cannot_carry_is_a_config_error_without_the_value(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+) -> None:
+    """Non-ASCII or control characters: ConfigError naming the variable only."""
+    monkeypatch.setenv("WG_TEST_KEY", value)
+    adapter = adapter_for(provider, api_key_env="WG_TEST_KEY")
+    with pytest.raises(ConfigError, match="WG_TEST_KEY, whose value holds") as info:
+        adapter.complete(PROMPT)
+    assert value not in str(info.value)
+    assert server.received == []
+
+
+def test_whitespace_around_the_key_is_not_sent(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A key pasted with a trailing newline is sent without it."""
+    monkeypatch.setenv("WG_TEST_KEY", f" {SENTINEL_KEY}\n")
+    server.queue(success(provider))
+    adapter_for(provider, api_key_env="WG_TEST_KEY").complete(PROMPT)
+    sent = server.received[0].headers
+    if provider == "openai":
+        assert sent["authorization"] == f"Bearer {SENTINEL_KEY}"
+    else:
+        assert sent["x-api-key"] == SENTINEL_KEY

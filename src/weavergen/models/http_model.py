@@ -303,11 +303,18 @@ class HttpChatModel(PricedModel):
     def _read_api_key(self) -> str | None:
         if self.api_key_env is None:
             return None
-        key = os.environ.get(self.api_key_env)
+        # Surrounding whitespace is a copy-paste accident, not part of a key.
+        key = os.environ.get(self.api_key_env, "").strip()
+        where = f"{self._config_source}: models.{self._name}.api_key_env names "
         if not key:
             raise ConfigError(
-                f"{self._config_source}: models.{self._name}.api_key_env names "
-                f"the environment variable {self.api_key_env}, which is not set"
+                f"{where}the environment variable {self.api_key_env}, which is not set"
+            )
+        if not key.isascii() or not key.isprintable():
+            # The value is never quoted: it is a secret, even if a broken one.
+            raise ConfigError(
+                f"{where}{self.api_key_env}, whose value holds characters an HTTP "
+                "header cannot carry (non-ASCII or control characters)"
             )
         self._secret = key
         return key
