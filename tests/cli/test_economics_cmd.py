@@ -189,3 +189,24 @@ def test_degenerate_inputs_give_a_message_not_a_traceback(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert re.search(expected, err), err
+
+
+def test_tier_names_that_look_like_rich_markup_are_printed_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tier named "[/]" or "[red]x[/red]" is shown verbatim, not parsed."""
+    tiers = tmp_path / "tiers.yaml"
+    tiers.write_text(
+        "allocations: {support_usd_per_generation: 0.15, "
+        "sales_usd_per_generation: 0.25}\ntarget_margin: 0.6\ntiers:\n"
+        '  - {name: "[/]", monthly_usd: 29, included_generations: 500, '
+        "overage_usd: 0.1}\n"
+        '  - {name: "[red]x[/red]", monthly_usd: 29, included_generations: 500, '
+        "overage_usd: 0.1}\n",
+        encoding="utf-8",
+    )
+    argv = ["economics", "--tiers", str(tiers), "--scenario", "v2-optimised"]
+    assert run_app([*argv, "--state-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "[/]" in out
+    assert "[red]x[/red]" in out

@@ -16,7 +16,9 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from weavergen.cli.app import app, global_options
 from weavergen.economics.claims import SUPPORTED
@@ -135,11 +137,17 @@ def print_summary(summary: EconomicsSummary, console: Console) -> None:
     console.print(_claims_table(summary))
 
 
+def _add_row(table: Table, *cells: str) -> None:
+    # Tier, scenario and file names come from the user's YAML; as plain Text
+    # a name like "[/]" is printed, not parsed as Rich markup (or crash).
+    table.add_row(*(Text(cell) for cell in cells))
+
+
 def _headline(summary: EconomicsSummary) -> str:
     label = summary.basis.upper() + (" (SIMULATED)" if summary.simulated else "")
     return (
         f"[bold]Cost per generation {usd(summary.cost_per_generation_usd)}[/bold]"
-        f" ({label}: {summary.source}); fully loaded "
+        f" ({label}: {escape(summary.source)}); fully loaded "
         f"{usd(summary.fully_loaded_cost_usd)} with "
         f"${summary.pricing.allocations_usd:.2f} support and sales"
     )
@@ -156,9 +164,10 @@ def _tier_table(summary: EconomicsSummary) -> Table:
         "break-even cost",
         f"cost for {percent(summary.pricing.target_margin)}",
     ):
-        table.add_column(column, justify="right")
+        table.add_column(Text(column), justify="right")
     for t in summary.tiers:
-        table.add_row(
+        _add_row(
+            table,
             t.tier,
             usd(t.price_per_included_usd, 5),
             usd(t.overage_usd, 2),
@@ -167,17 +176,17 @@ def _tier_table(summary: EconomicsSummary) -> Table:
             usd(t.break_even_cost_usd),
             usd(t.target_cost_usd),
         )
-    table.caption = allocation_note(summary)
+    table.caption = Text(allocation_note(summary))
     return table
 
 
 def _kpi_table(summary: EconomicsSummary) -> Table:
     table = Table(title="KPIs (from spans)")
     for column in ("KPI", "value", "basis", "note"):
-        table.add_column(column)
+        table.add_column(Text(column))
     for kpi in summary.kpis:
         value = usd(kpi.value) if kpi.unit == "usd" else ratio(kpi.value)
-        table.add_row(kpi.label, value, kpi.basis, kpi.note)
+        _add_row(table, kpi.label, value, kpi.basis, kpi.note)
     return table
 
 
@@ -185,11 +194,12 @@ def _stress_table(summary: EconomicsSummary) -> Table:
     listed = [t.tier for t in summary.tiers if t.margin_included is not None]
     table = Table(title="Stress scenarios (workload re-run; margin on included)")
     for column in ("scenario", "cost/gen", "change", "cache hits", *listed):
-        table.add_column(column, justify="right")
+        table.add_column(Text(column), justify="right")
     for result in summary.stress:
         margins = {t.tier: t.margin_included for t in result.tiers}
         cells = [_with_delta(margins[n], result.margin_deltas[n]) for n in listed]
-        table.add_row(
+        _add_row(
+            table,
             result.scenario.label,
             usd(result.cost_per_generation_usd),
             signed_usd(result.delta_cost_usd),
@@ -208,9 +218,10 @@ def _with_delta(value: float | None, delta: float | None) -> str:
 def _roadmap_table(summary: EconomicsSummary) -> Table:
     table = Table(title=f"Roadmap targets vs {summary.basis} cost per generation")
     for column in ("phase", "target", "actual", "times target", "met"):
-        table.add_column(column, justify="right")
+        table.add_column(Text(column), justify="right")
     for r in summary.roadmap:
-        table.add_row(
+        _add_row(
+            table,
             r.phase,
             usd(r.target_usd, 2),
             usd(r.actual_usd),
@@ -222,8 +233,10 @@ def _roadmap_table(summary: EconomicsSummary) -> Table:
 
 def _projection_table(summary: EconomicsSummary) -> Table:
     table = Table(
-        title="Yearly projections (ASSUMPTIONS from "
-        f"{summary.assumptions_source}, fully loaded cost)"
+        title=Text(
+            "Yearly projections (ASSUMPTIONS from "
+            f"{summary.assumptions_source}, fully loaded cost)"
+        )
     )
     for column in (
         "scenario",
@@ -233,9 +246,10 @@ def _projection_table(summary: EconomicsSummary) -> Table:
         "gross profit",
         "margin",
     ):
-        table.add_column(column, justify="right")
+        table.add_column(Text(column), justify="right")
     for p in summary.projections:
-        table.add_row(
+        _add_row(
+            table,
             p.scenario,
             f"{p.generations:,}",
             usd(p.revenue_usd, 0),
@@ -249,8 +263,10 @@ def _projection_table(summary: EconomicsSummary) -> Table:
 def _claims_table(summary: EconomicsSummary) -> Table:
     table = Table(title="Seed claims its own numbers do not support")
     for column in ("claim", "stated", "computed", "why"):
-        table.add_column(column)
+        table.add_column(Text(column))
     for c in summary.claims:
         if c.status != SUPPORTED:
-            table.add_row(f"{c.says} ({c.status})", c.stated, c.computed, c.explanation)
+            _add_row(
+                table, f"{c.says} ({c.status})", c.stated, c.computed, c.explanation
+            )
     return table
