@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.economics.conftest import generation_cost, workload
-from weavergen.economics.ledger import Ledger, ModelCall, open_ledger
+from weavergen.economics.ledger import (
+    Ledger,
+    ModelCall,
+    ledger_from_source,
+    open_ledger,
+)
+from weavergen.telemetry import attrs
 
 
 def test_ledger_totals_every_generation(state_dir: Path) -> None:
@@ -66,3 +73,31 @@ def test_estimated_share_counts_flagged_calls_of_unflagged_generations() -> None
         ),
     )
     assert ledger.estimated_usd == pytest.approx(0.625)
+
+
+class _Rows:
+    """A span source holding given generation rows and no model calls."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def generations(self) -> list[dict[str, Any]]:
+        return self.rows
+
+    def spans(self, name: str | None = None) -> list[dict[str, Any]]:
+        return []
+
+
+@pytest.mark.parametrize("damaged", [float("nan"), float("inf"), -5.0, "abc"])
+def test_damaged_cost_attributes_are_left_out_and_reported(
+    damaged: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """NaN, inf, negative or text costs count as 0, with a warning saying so."""
+    rows = [
+        {"span_id": "a", "attributes": {attrs.COST_USD: damaged}},
+        {"span_id": "b", "attributes": {attrs.COST_USD: 0.5}},
+    ]
+    ledger = ledger_from_source(_Rows(rows))
+    assert ledger.total_usd == 0.5
+    assert ledger.cost_per_generation_usd == 0.25
+    assert "1 generation span(s) have an unreadable weavergen.cost_usd" in caplog.text

@@ -11,7 +11,8 @@ apart, so a report can say how much of a measured figure was estimated.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -164,8 +165,12 @@ def summarise(pairs: Iterable[tuple[str, float]]) -> dict[str, CostSummary]:
 
 def ledger_from_source(source: SpanSource) -> Ledger:
     """Read every generation and model call from a span store."""
-    generations = tuple(generation_from_row(r) for r in source.generations())
-    calls = tuple(_call_from_row(r) for r in source.spans(attrs.MODEL_CALL_SPAN))
+    generation_rows = list(source.generations())
+    call_rows = list(source.spans(attrs.MODEL_CALL_SPAN))
+    _warn_unreadable(generation_rows, "generation")
+    _warn_unreadable(call_rows, "model call")
+    generations = tuple(generation_from_row(r) for r in generation_rows)
+    calls = tuple(_call_from_row(r) for r in call_rows)
     logger.debug("ledger: %d generations, %d model calls", len(generations), len(calls))
     return Ledger(generations, calls)
 
@@ -215,10 +220,30 @@ def _number(values: Mapping[str, Any], key: str) -> float:
 
 
 def _optional_number(values: Mapping[str, Any], key: str) -> float | None:
+    # Costs, token counts and scores are never negative or infinite; such a
+    # value is a damaged span and is left out rather than added up.
     value = values.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    if not math.isfinite(value) or value < 0:
+        return None
     return float(value)
+
+
+def _warn_unreadable(rows: Sequence[Mapping[str, Any]], what: str) -> None:
+    damaged = sum(
+        1
+        for row in rows
+        if attrs.COST_USD in row.get("attributes", {})
+        and _optional_number(row["attributes"], attrs.COST_USD) is None
+    )
+    if damaged:
+        logger.warning(
+            "%d %s span(s) have an unreadable %s (not a number >= 0); counted as 0",
+            damaged,
+            what,
+            attrs.COST_USD,
+        )
 
 
 def _day(start: object) -> str:
