@@ -121,3 +121,25 @@ def test_environment_is_built_once_per_target(tmp_path: Path) -> None:
     target = load_target(target_with(tmp_path, "x"))
     assert environment_for(target) is environment_for(target)
     assert environment_for(load_target(target.root)) is not environment_for(target)
+
+
+def test_dict_fields_read_as_attributes_and_methods_stay_methods(
+    tmp_path: Path,
+) -> None:
+    """``d.key`` gives the item; dict method names still give the method."""
+    data = {"name": "http.method", "keys": "shadowed", "note": ""}
+    text = render(
+        tmp_path,
+        "{{ d.name }}|{{ d.keys() | list | length }}|"
+        "{{ 'set' if d.note is defined else 'unset' }}|"
+        "{{ 'set' if d.brief is defined else 'unset' }}",
+        d=data,
+    )
+    assert text == "http.method|3|set|unset"
+
+
+@pytest.mark.parametrize("escape", ["{{ d.__class__ }}", "{{ d.get.__self__ }}"])
+def test_dict_internals_stay_blocked(tmp_path: Path, escape: str) -> None:
+    """The dict shortcut leaves the sandbox's refusal of internals in place."""
+    with pytest.raises(TemplateError):
+        render(tmp_path, escape, d={"__class__": "x"})

@@ -79,7 +79,7 @@ def test_enum_and_instantiated_types() -> None:
 
 def test_type_tests_classify_attributes() -> None:
     """enum, simple_type, template_type and array tests read ``type``."""
-    enum_attr = {"type": {"members": []}}
+    enum_attr: dict[str, object] = {"type": {"members": []}}
     template_attr = {"type": "template[int[]]"}
     assert is_enum(enum_attr)
     assert not is_enum({"type": "string"})

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from weavergen.errors import RegistryInvalid
 from weavergen.registry import check_registry, load_registry
+from weavergen.registry.loader import registry_files, synthetic_name
 from weavergen.registry.source import DEFAULT_REGISTRY
 
 from .conftest import WriteRegistry, one_problem
@@ -211,3 +212,33 @@ def test_folder_without_definition_files_gives_a_warning(tmp_path: Path) -> None
     problem = one_problem(check_registry(tmp_path / "nothing"), "empty_registry")
     assert problem.severity == "warning"
     assert load_registry(tmp_path / "nothing").groups == []
+
+
+def test_registry_files_sorted_by_path_skipping_manifests_and_symlinked_folders(
+    tmp_path: Path,
+) -> None:
+    """Definition files in path order; manifests, dot-files, linked folders out."""
+    root = tmp_path / "model"
+    for name in ("b/z.yaml", "a.yml", "b/a/x.yaml", "manifest.yaml", "c/.yaml"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("groups: []\n", encoding="utf-8")
+    (root / "notes.txt").write_text("", encoding="utf-8")
+    (root / "linked").symlink_to(root / "b", target_is_directory=True)
+    (root / "alias.yaml").symlink_to(root / "a.yml")
+    relative = [p.relative_to(root).as_posix() for p in registry_files(root)]
+    assert relative == ["a.yml", "alias.yaml", "b/a/x.yaml", "b/z.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("display", "expected"),
+    [
+        ("model/http/registry.yaml", "model.http.registry"),
+        ("model/./v2.deprecated.yml", "model...v2.deprecated"),
+        ("model/..hidden/.dot/x.", "model....dot.x."),
+    ],
+)
+def test_synthetic_name_drops_each_parts_last_suffix(
+    display: str, expected: str
+) -> None:
+    """A v2 file's group name is its path with each part's last suffix dropped."""
+    assert synthetic_name(display) == expected

@@ -49,6 +49,30 @@ _RENDER_ERRORS = (
 )
 
 
+# Names a plain dict answers to as attributes (its methods); any other
+# ``obj.name`` on a dict can only be the item ``obj["name"]``.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class RegistrySandbox(SandboxedEnvironment):
+    """Jinja's sandbox, answering ``item.key`` on a plain dict directly.
+
+    Templates read every field of every attribute as ``attribute.name``. The
+    sandbox first tries Python's getattr, which fails with an exception, and
+    then the item; for a plain dict the outcome is known beforehand, so the
+    item is looked up straight away. Everything else goes the sandbox's way.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``obj.attribute`` in a template: an item of a dict, else the sandbox's."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 class LenientStrictUndefined(jinja2.StrictUndefined):
     """Missing values are falsy in ``if`` but fail loudly when printed or iterated.
 
@@ -73,7 +97,7 @@ def environment_for(target: Target) -> SandboxedEnvironment:
 def build_environment(target: Target) -> SandboxedEnvironment:
     """A sandbox over the target folder with Weaver's filters and tests."""
     whitespace = target.whitespace
-    env = SandboxedEnvironment(
+    env = RegistrySandbox(
         loader=jinja2.FileSystemLoader(str(target.root)),
         undefined=LenientStrictUndefined,
         autoescape=False,

@@ -104,6 +104,8 @@ class FieldReader:
     ) -> str | None:
         """Read a text field (a number written unquoted is accepted as text)."""
         value = data.get(key)
+        if type(value) is str:  # the usual case, answered first
+            return value
         if value is None:
             if required:
                 self.problem(f"missing required field '{key}'", code="missing")

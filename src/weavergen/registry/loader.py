@@ -8,6 +8,7 @@ resolved output independent of the file system's listing order.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,27 @@ class LoadedFiles:
 
 
 def registry_files(root: Path) -> list[Path]:
-    """List the definition files under `root`, sorted, manifests left out."""
-    found = [
-        p
-        for p in root.rglob("*")
-        if p.suffix in (".yaml", ".yml") and p.name not in SKIPPED_NAMES and p.is_file()
-    ]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    """List the definition files under `root`, sorted, manifests left out.
+
+    Symlinked folders are not entered (as with `Path.rglob`); a symlinked
+    file counts when it points at a file.
+    """
+    found: list[tuple[str, Path]] = []
+    for folder, _folders, names in os.walk(root):
+        relative = Path(folder).relative_to(root).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in names:
+            if _suffix(name) in (".yaml", ".yml") and name not in SKIPPED_NAMES:
+                path = Path(folder, name)
+                if path.is_file():
+                    found.append((prefix + name, path))
+    return [path for _relative, path in sorted(found)]
+
+
+def _suffix(name: str) -> str:
+    """`Path(name).suffix` without building a Path (a dot-file has none)."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def load_folder(
@@ -144,5 +159,13 @@ def _collect_imports(source: SourceFile, loaded: LoadedFiles) -> None:
 
 def synthetic_name(display: str) -> str:
     """Weaver's name for a v2 file's attribute group: path parts, no suffixes."""
-    parts = [Path(part).stem or part for part in display.split("/") if part]
+    parts = [_stem(part) or part for part in display.split("/") if part]
     return ".".join(parts)
+
+
+def _stem(name: str) -> str:
+    """`Path(name).stem` for one path segment."""
+    if name in (".", ".."):
+        return "" if name == "." else name
+    suffix = _suffix(name)
+    return name[: -len(suffix)] if suffix else name

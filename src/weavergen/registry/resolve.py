@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 AttributeLookup = Callable[[str], dict[str, Any] | None]
 _EMPTY_SKIPPED = ("brief", "note")
+_OUTPUT_FIELDS = ATTRIBUTE_FIELDS[1:]
 
 
 @dataclass
@@ -181,14 +182,18 @@ class _References:
 
 def attribute_output(name: str, fields: dict[str, Any]) -> dict[str, Any]:
     """Build a resolved attribute in Weaver's field order, leaving out unset fields."""
+    get = fields.get
+    # One comprehension, then the few special cases: this runs for every
+    # attribute entry of the registry.
     out: dict[str, Any] = {"name": name}
-    for key in ATTRIBUTE_FIELDS[1:]:
-        value = fields.get(key)
-        if value is None or (value is False and key == "prefix"):
-            continue
-        if key in _EMPTY_SKIPPED and value == "":
-            continue
-        out[key] = value
+    out.update(
+        {key: value for key in _OUTPUT_FIELDS if (value := get(key)) is not None}
+    )
+    if out.get("prefix") is False:
+        del out["prefix"]
+    for key in _EMPTY_SKIPPED:
+        if out.get(key) == "":
+            del out[key]
     out.setdefault("requirement_level", "recommended")
     return out
 
