@@ -68,3 +68,12 @@ def test_unknown_scenario_lists_builtins() -> None:
     """An unknown name that is no file says which built-ins exist."""
     with pytest.raises(ConfigError, match="built-ins: v1-baseline, v2-naive"):
         load_structure("v3-dream")
+
+
+def test_builtin_name_wins_over_a_same_named_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder called v2-naive in the working directory does not hide the built-in."""
+    (tmp_path / "v2-naive").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert load_structure("v2-naive").cost_per_generation_usd == pytest.approx(11.10)

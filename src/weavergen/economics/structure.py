@@ -79,7 +79,7 @@ class CostStructure:
 def load_structure(name_or_path: str | Path) -> CostStructure:
     """Load a built-in structure by name, or a user's structure file by path."""
     path = Path(name_or_path)
-    if str(name_or_path) in BUILTIN_STRUCTURES and not path.exists():
+    if str(name_or_path) in BUILTIN_STRUCTURES and not path.is_file():
         return _load_builtin(str(name_or_path))
     if not path.is_file():
         known = ", ".join(BUILTIN_STRUCTURES)
