@@ -242,3 +242,15 @@ def test_synthetic_name_drops_each_parts_last_suffix(
 ) -> None:
     """A v2 file's group name is its path with each part's last suffix dropped."""
     assert synthetic_name(display) == expected
+
+
+def test_deeply_indented_block_nesting_is_rejected(
+    write_registry: WriteRegistry,
+) -> None:
+    """Nesting written as indentation (no brackets) is refused as well."""
+    lines = [f"{'  ' * level}k{level}:" for level in range(90)]
+    text = "groups:\n" + "\n".join("  " + line for line in lines) + " x\n"
+    problem = one_problem(
+        check_registry(write_registry({"d.yaml": text})), "yaml_syntax"
+    )
+    assert "nested more than" in problem.message
