@@ -12,6 +12,20 @@ from weavergen.errors import Problem
 
 WriteRegistry = Callable[[dict[str, str]], Path]
 
+# One valid group with one attribute, for tests that need a registry that loads.
+GOOD_GROUP = """\
+groups:
+  - id: registry.ok
+    type: attribute_group
+    brief: Fine.
+    attributes:
+      - id: ok.name
+        type: string
+        brief: A name.
+        stability: stable
+        examples: [a]
+"""
+
 
 @pytest.fixture
 def weaver_layout(resolver_cases: Path) -> Path:

@@ -10,19 +10,7 @@ import pytest
 from weavergen.registry import build, load_registry
 from weavergen.registry.resolve import Resolution, resolve_groups
 
-from .conftest import WriteRegistry
-
-GROUP = """\
-groups:
-  - id: registry.ok
-    type: attribute_group
-    brief: Fine.
-    attributes:
-      - id: ok.name
-        type: string
-        brief: A name.
-        stability: stable
-"""
+from .conftest import GOOD_GROUP, WriteRegistry
 
 
 @pytest.fixture
@@ -48,7 +36,7 @@ def test_cycle_collector_is_off_while_building_and_back_on_after(
         return resolve_groups(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(build, "resolve_groups", spy)
-    registry = load_registry(write_registry({"r.yaml": GROUP}))
+    registry = load_registry(write_registry({"r.yaml": GOOD_GROUP}))
     assert [a["name"] for a in registry.groups[0]["attributes"]] == ["ok.name"]
     assert seen == [False]
     assert gc.isenabled()
@@ -66,7 +54,7 @@ def test_cycle_collector_is_restored_when_loading_fails(
 
     monkeypatch.setattr(build, "resolve_groups", broken)
     with pytest.raises(RuntimeError, match="resolution failed"):
-        load_registry(write_registry({"r.yaml": GROUP}))
+        load_registry(write_registry({"r.yaml": GOOD_GROUP}))
     assert gc.isenabled()
 
 
@@ -75,5 +63,5 @@ def test_a_collector_switched_off_by_the_caller_stays_off(
 ) -> None:
     """Building does not switch on a collector the caller had switched off."""
     gc.disable()
-    load_registry(write_registry({"r.yaml": GROUP}))
+    load_registry(write_registry({"r.yaml": GOOD_GROUP}))
     assert not gc.isenabled()

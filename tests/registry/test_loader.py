@@ -18,20 +18,7 @@ from weavergen.registry import check_registry, load_registry
 from weavergen.registry.loader import registry_files, synthetic_name
 from weavergen.registry.source import DEFAULT_REGISTRY
 
-from .conftest import WriteRegistry, one_problem
-
-GOOD_GROUP = """\
-groups:
-  - id: registry.ok
-    type: attribute_group
-    brief: Fine.
-    attributes:
-      - id: ok.name
-        type: string
-        brief: A name.
-        stability: stable
-        examples: [a]
-"""
+from .conftest import GOOD_GROUP, WriteRegistry, one_problem
 
 
 def test_malformed_yaml_is_reported_at_the_yaml_errors_line(

@@ -4,9 +4,10 @@ This is the tier that answers most requests at CPU cost, so it is also where
 the cost ledger starts: every file written becomes one ``weavergen.generation``
 span carrying its target, pattern, size and price.
 
-The forge renders a whole target in one pass (its formatter runs over all
-files at the end) and writes all files in one call (it checks every path
-before writing any), so CPU time cannot be measured per file. We measure
+The forge renders a whole target in one pass (a target's formatter, if it
+has one, runs over all files at the end) and writes all files in one call
+(it checks every path before writing any), so CPU time cannot be measured
+per file. We measure
 both passes and share their CPU and wall time out by output bytes, and say
 so on each span with ``weavergen.estimated = true``.
 """
@@ -139,7 +140,8 @@ def cpu_seconds() -> float:
 
     Thread time leaves out the span exporter's thread, which works in the
     background; child time counts the ruff formatter the forge runs as a
-    subprocess for Python targets, which process time would miss.
+    subprocess for targets that ask for it (``post_format``), which process
+    time would miss.
     """
     times = os.times()
     return time.thread_time() + times.children_user + times.children_system
