@@ -7,9 +7,8 @@ span carrying its target, pattern, size and price.
 The forge renders a whole target in one pass (a target's formatter, if it
 has one, runs over all files at the end) and writes all files in one call
 (it checks every path before writing any), so CPU time cannot be measured
-per file. We measure
-both passes and share their CPU and wall time out by output bytes, and say
-so on each span with ``weavergen.estimated = true``.
+per file. We measure both passes and share their CPU and wall time out by
+output bytes, and say so on each span with ``weavergen.estimated = true``.
 """
 
 from __future__ import annotations
