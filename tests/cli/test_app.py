@@ -69,3 +69,27 @@ def test_verbose_shows_info_lines(
     infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert quiet_infos == []
     assert any(message.startswith("template tier:") for message in infos)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["generate", "--bogus"], "No such option: --bogus"),
+        (["registry", "no-such-command"], "No such command 'no-such-command'"),
+        (["report", "--since"], "Option '--since' requires an argument"),
+    ],
+)
+def test_usage_error_is_one_lowercase_error_line(
+    argv: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A usage error prints exactly one `error: ...` line on stderr, exit 2."""
+    code = run_app(argv)
+
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert code == 2
+    assert len(lines) == 1
+    assert lines[0].startswith("error: ")
+    assert expected in lines[0]
+    assert "Error:" not in captured.err
+    assert captured.out == ""

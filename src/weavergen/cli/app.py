@@ -120,9 +120,18 @@ def _run(argv: list[str] | None) -> int:
         typer.echo("aborted", err=True)
         return 1
     except ClickException as exc:  # usage errors: unknown option, missing arg
-        exc.show()
+        typer.echo(f"error: {usage_message(exc)}", err=True)
         return int(exc.exit_code)
     return returned if isinstance(returned, int) else 0
+
+
+def usage_message(exc: ClickException) -> str:
+    """Click's message folded onto one line, with where to find the usage."""
+    message = " ".join(exc.format_message().split())
+    context = getattr(exc, "ctx", None)
+    if context is None:
+        return message
+    return f"{message} (see '{context.command_path} --help')"
 
 
 def main() -> None:
