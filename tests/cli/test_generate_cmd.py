@@ -159,3 +159,19 @@ def test_group_and_namespace_together_are_refused(
     )
     assert code == 1
     assert "give --group or --namespace, not both" in err
+
+
+def test_misspelt_pattern_exits_1_and_records_nothing(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--pattern atributes` is refused before any tier runs: nothing billed."""
+    state = tmp_path / "state"
+    argv = ["-r", str(registry), "--target", "go", "--pattern", "atributes"]
+    code = run_app(["generate", *argv, "--state-dir", str(state)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(
+        "error: unknown pattern 'atributes' (did you mean attributes?)"
+    )
+    assert run_app(["report", "--json", "--state-dir", str(state)]) == 0
+    assert json.loads(capsys.readouterr().out)["generations"] == 0

@@ -22,6 +22,33 @@ def test_unknown_target_suggests_the_close_one() -> None:
         check_request(GenerationRequest("pyton", "attributes"), TARGETS)
 
 
+def test_misspelt_pattern_is_refused_with_the_close_match() -> None:
+    """A typo of a known pattern names the pattern the user likely meant."""
+    expected = r"^unknown pattern 'atributes' \(did you mean attributes\?\)"
+    with pytest.raises(RequestError, match=expected):
+        check_request(GenerationRequest("python", "atributes"), TARGETS)
+
+
+def test_misspelt_pattern_is_refused_even_with_an_intent() -> None:
+    """An intent does not turn a near miss of a known pattern into free-form."""
+    request = GenerationRequest("python", "metrcs", intent="list the metrics")
+    with pytest.raises(RequestError, match=r"did you mean metrics\?"):
+        check_request(request, TARGETS)
+
+
+def test_free_form_pattern_needs_an_intent() -> None:
+    """A pattern unlike any known one is refused without --intent."""
+    with pytest.raises(RequestError, match=r"free-form pattern with --intent"):
+        check_request(GenerationRequest("go", "dashboard"), TARGETS)
+
+
+def test_free_form_pattern_with_an_intent_is_accepted() -> None:
+    """With an intent describing the work, a free-form pattern passes the check."""
+    request = GenerationRequest("go", "dashboard", intent="a Grafana board of http")
+    check_request(request, TARGETS)
+    assert request.pattern == "dashboard"
+
+
 def test_every_target_the_validator_judges_can_be_requested() -> None:
     """Markdown is a target like the code targets: validator and reference know it."""
     assert set(TARGETS) == set(VALIDATED_TARGETS)

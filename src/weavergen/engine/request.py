@@ -125,8 +125,7 @@ def normalise_intent(intent: str | None) -> str | None:
 def check_request(request: GenerationRequest, targets: Iterable[str]) -> None:
     """Raise :class:`RequestError` unless the request's knobs make sense."""
     _check_choice("target", request.target, tuple(targets))
-    if not request.pattern.strip():
-        raise RequestError("pattern is empty; expected one of " + ", ".join(PATTERNS))
+    _check_pattern(request.pattern, request.intent)
     if not 0.0 <= request.quality_floor <= 1.0:
         raise RequestError(
             f"quality floor {request.quality_floor} is outside [0, 1]; "
@@ -159,6 +158,22 @@ def _subject_parts(subject: Subject) -> tuple[str, ...]:
     if isinstance(subject, tuple):
         return tuple(sorted(subject))
     return (subject,)
+
+
+def _check_pattern(pattern: str, intent: str | None) -> None:
+    # A pattern outside PATTERNS is free-form work, which only an intent can
+    # describe; even then a near miss of a known pattern is taken as a typo,
+    # so that "atributes" is neither billed nor recorded as a new pattern.
+    if pattern in PATTERNS:
+        return
+    if not pattern.strip():
+        raise RequestError("pattern is empty; expected one of " + ", ".join(PATTERNS))
+    hint = _suggest(pattern, PATTERNS)
+    if hint or not (intent and intent.strip()):
+        raise RequestError(
+            f"unknown pattern {pattern!r}{hint}; expected one of "
+            f"{', '.join(PATTERNS)}, or a free-form pattern with --intent"
+        )
 
 
 def _check_choice(what: str, value: str, choices: Sequence[str]) -> None:
