@@ -175,3 +175,102 @@ def test_misspelt_pattern_exits_1_and_records_nothing(
     )
     assert run_app(["report", "--json", "--state-dir", str(state)]) == 0
     assert json.loads(capsys.readouterr().out)["generations"] == 0
+
+
+def two_model_config(tmp_path: Path, small: str, big: str) -> Path:
+    """small_local and big_cloud; each argument is its extra TOML lines."""
+    path = tmp_path / "weavergen.toml"
+    path.write_text(
+        "[models.small_local]\nprovider = 'openai'\nmodel = 'small'\n"
+        f"tier = 'local'\nprice_per_mtok = 0.05\nmax_retries = 0\n{small}\n"
+        "[models.big_cloud]\nprovider = 'openai'\nmodel = 'big'\n"
+        f"tier = 'cloud'\nprice_per_mtok = 1.0\nmax_retries = 0\n{big}\n"
+    )
+    return path
+
+
+def dead_url() -> str:
+    """The URL of a port on 127.0.0.1 that nobody listens on any more."""
+    server = StubServer({})
+    url = server.base_url
+    server.stop()
+    return url
+
+
+def test_provider_outage_is_shown_as_unavailable_not_as_a_score(
+    tmp_path: Path, registry: Path, correct_go: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A refused connection is `unavailable: connection refused`, in text and JSON."""
+    for server in serve({"big": [correct_go]}):
+        config = two_model_config(
+            tmp_path,
+            f"base_url = '{dead_url()}'",
+            f"base_url = '{server.base_url}'",
+        )
+        first, second = str(tmp_path / "text"), str(tmp_path / "json")
+        code, _, err = generate(
+            registry, capsys, "--config", str(config), "--state-dir", first
+        )
+        assert code == 0, err
+        assert "1. small_local [openai]: unavailable: connection refused" in err
+        assert "2. big_cloud [openai]: " in err
+        assert "passed at 1.00" in err
+        code, out, _ = generate(
+            registry, capsys, "--config", str(config), "--json", "--state-dir", second
+        )
+    calls = json.loads(out)["calls"]
+    assert calls[0]["error"].startswith("unavailable: connection refused")
+    assert calls[0]["cost_usd"] == 0.0
+    assert calls[1]["error"] is None
+
+
+def test_model_without_its_api_key_is_skipped_with_a_warning(
+    *,
+    tmp_path: Path,
+    registry: Path,
+    correct_go: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An unset key variable skips that model, names it, and the next one answers."""
+    monkeypatch.delenv("WG_TEST_UNSET_KEY", raising=False)
+    monkeypatch.setenv("WG_TEST_SET_KEY", "sk-test-value-123")
+    for server in serve({"small": ["unused"], "big": [correct_go]}):
+        url = f"base_url = '{server.base_url}'"
+        config = two_model_config(
+            tmp_path,
+            f"{url}\napi_key_env = 'WG_TEST_UNSET_KEY'",
+            f"{url}\napi_key_env = 'WG_TEST_SET_KEY'",
+        )
+        code, out, err = generate(registry, capsys, "--config", str(config))
+        assert [body["model"] for body in server.received] == ["big"]
+    assert code == 0, err
+    assert out.strip() == correct_go.strip()
+    assert "unavailable: API key variable WG_TEST_UNSET_KEY is not set" in err
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("small_local" in w and "WG_TEST_UNSET_KEY" in w for w in warnings)
+    assert "sk-test-value-123" not in err + "".join(warnings)
+
+
+def test_no_model_with_its_api_key_names_every_missing_variable(
+    tmp_path: Path,
+    registry: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When every model lacks its key, the error lists each missing variable."""
+    monkeypatch.delenv("WG_TEST_KEY_A", raising=False)
+    monkeypatch.delenv("WG_TEST_KEY_B", raising=False)
+    url = f"base_url = '{dead_url()}'"
+    config = two_model_config(
+        tmp_path,
+        f"{url}\napi_key_env = 'WG_TEST_KEY_A'",
+        f"{url}\napi_key_env = 'WG_TEST_KEY_B'",
+    )
+    code, out, err = generate(registry, capsys, "--config", str(config))
+    (error_line,) = [line for line in err.splitlines() if line.startswith("error:")]
+    assert (code, out) == (1, "")
+    assert "no model could answer" in error_line
+    assert "small_local: unavailable: API key variable WG_TEST_KEY_A" in error_line
+    assert "big_cloud: unavailable: API key variable WG_TEST_KEY_B" in error_line

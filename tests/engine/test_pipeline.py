@@ -25,6 +25,7 @@ from weavergen.engine.pipeline import cache_key
 from weavergen.engine.request import GenerationRequest, GenerationResult, select_slice
 from weavergen.errors import RequestError
 from weavergen.models.chat import Completion, Prompt
+from weavergen.models.pricing import Usage
 
 ATTRS = GenerationRequest("python", "attributes", ("registry.http",))
 GO = GenerationRequest("go", "attributes", ("registry.http",))
@@ -221,6 +222,36 @@ def test_generation_span_parents_its_model_call_spans() -> None:
     assert all(c.parent is not None for c in calls)
     assert {c.parent.span_id for c in calls if c.parent} == {generation.context.span_id}
     assert result.trace_id == format(generation.context.trace_id, "032x")
+
+
+class EstimatingModel(ScriptedModel):
+    """Answers like a provider that reported no usage: tokens are guessed."""
+
+    def complete(self, prompt: Prompt) -> Completion:
+        answer = super().complete(prompt)
+        return replace(answer, usage=Usage(100, 50, estimated=True))
+
+
+def generation_attributes(models: list[ScriptedModel]) -> dict[str, Any]:
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    make_pipeline(models, tracer=provider.get_tracer("test")).generate(GO)
+    spans = exporter.get_finished_spans()
+    (generation,) = [s for s in spans if s.name == "weavergen.generation"]
+    return dict(generation.attributes or {})
+
+
+def test_generation_with_estimated_usage_says_so_on_its_span() -> None:
+    """A call without provider usage marks the generation weavergen.estimated."""
+    models = fleet([], [])
+    models[0] = EstimatingModel("qwen3_local", ["REF"], price=0.01, tier="local")
+    assert generation_attributes(models)["weavergen.estimated"] is True
+
+
+def test_generation_with_reported_usage_is_not_estimated() -> None:
+    """Usage the provider reported leaves weavergen.estimated false."""
+    assert generation_attributes(fleet(["REF"], []))["weavergen.estimated"] is False
 
 
 class GatedModel(ScriptedModel):

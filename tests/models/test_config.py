@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.models.model_server import ScriptedServer, openai_reply
-from weavergen.errors import ConfigError
+from weavergen.errors import ConfigError, ProviderUnavailable
 from weavergen.models import (
     AnthropicChatModel,
     OpenAIChatModel,
@@ -94,10 +94,10 @@ def test_full_file_builds_each_provider_with_its_settings(tmp_path: Path) -> Non
 
 
 def test_missing_key_variable_is_reported_only_when_called(tmp_path: Path) -> None:
-    """Loading works without the key; the call names file, key and variable."""
+    """Loading works without the key; the call is unavailable, naming file and key."""
     path = write(tmp_path, FULL)
     model = load_models_config(path).get("claude")
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(ProviderUnavailable) as info:
         model.complete(Prompt("", "hi"))
     message = str(info.value)
     assert str(path) in message

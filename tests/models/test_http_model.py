@@ -248,7 +248,7 @@ def test_connection_refused_raises_unavailable_after_retries(
     closed.stop()
     adapter = make_adapter(provider, closed, sleeps, max_retries=2)
     opened.append(adapter)
-    with pytest.raises(ProviderUnavailable, match="connection failed"):
+    with pytest.raises(ProviderUnavailable, match="connection refused"):
         adapter.complete(PROMPT)
     assert len(sleeps) == 2
 
@@ -270,11 +270,33 @@ def test_missing_key_variable_fails_only_when_called(
     server: ScriptedServer,
     adapter_for: AdapterFactory,
 ) -> None:
-    """Constructing works without the key; the call names the missing variable."""
+    """Constructing works; the call is unavailable, naming the missing variable."""
     adapter = adapter_for(provider, api_key_env="WG_TEST_NO_SUCH_KEY")
-    with pytest.raises(ConfigError, match="WG_TEST_NO_SUCH_KEY, which is not set"):
+    with pytest.raises(
+        ProviderUnavailable, match="API key variable WG_TEST_NO_SUCH_KEY is not set"
+    ):
         adapter.complete(PROMPT)
     assert server.received == []
+
+
+def test_missing_key_warns_once_and_never_opens_the_circuit(
+    provider: str,
+    server: ScriptedServer,
+    adapter_for: AdapterFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Repeated calls warn once and keep naming the variable, not an open circuit."""
+    adapter = adapter_for(provider, api_key_env="WG_TEST_NO_SUCH_KEY")
+    messages = []
+    with caplog.at_level(logging.WARNING, logger="weavergen.models.http_model"):
+        for _ in range(8):
+            with pytest.raises(ProviderUnavailable) as info:
+                adapter.complete(PROMPT)
+            messages.append(str(info.value))
+    warnings = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "WG_TEST_NO_SUCH_KEY" in warnings[0]
+    assert all("WG_TEST_NO_SUCH_KEY is not set" in text for text in messages)
 
 
 def _fault_replies(provider: str) -> list[Reply]:

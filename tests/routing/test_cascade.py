@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import NoOpTracer
+from opentelemetry.trace import NoOpTracer, StatusCode
 
-from weavergen.errors import ProviderUnavailable
+from weavergen.errors import ProviderRateLimited, ProviderUnavailable
 from weavergen.models.chat import Completion, Prompt
 from weavergen.models.pricing import ModelPrice, Usage
 from weavergen.routing.cascade import (
     CascadeLimits,
     ModelCaller,
+    call_error,
     run_cascade,
     strip_fences,
 )
@@ -50,7 +51,7 @@ def check(code: str) -> Verdict:
     return Verdict(1.0 if code == GOOD else 0.0, code == GOOD)
 
 
-def cascade(models: list[Model], budget: float | None = None, tracer=None):  # type: ignore[no-untyped-def]
+def cascade(models: list[Model], tracer=None, budget: float | None = None):  # type: ignore[no-untyped-def]
     caller = ModelCaller({m.name: m for m in models}, tracer or NoOpTracer())
     limits = CascadeLimits(0.95, budget, output=500)
     return run_cascade(
@@ -98,6 +99,30 @@ def test_provider_failure_is_recorded_and_skipped() -> None:
     """A down provider is a failed attempt; the cascade goes on."""
     outcome = cascade([Model("a", None), Model("b", GOOD)])
     assert [a.error is not None for a in outcome.attempts] == [True, False]
+
+
+def test_provider_failure_is_an_error_on_the_call_not_a_score() -> None:
+    """The failed call's cost says why it failed; the span is an ERROR."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    outcome = cascade([Model("a", None), Model("b", GOOD)], provider.get_tracer("t"))
+    assert [a.cost.error for a in outcome.attempts] == ["unavailable: down", None]
+    failed = exporter.get_finished_spans()[0]
+    assert failed.status.status_code is StatusCode.ERROR
+    assert failed.status.description == "unavailable: down"
+    assert failed.attributes is not None
+    assert failed.attributes["error.type"] == "weavergen.errors.ProviderUnavailable"
+
+
+def test_call_error_drops_the_adapter_prefix_and_names_the_kind() -> None:
+    """`model X (POST url): reason` becomes `<kind>: reason`."""
+    refused = ProviderUnavailable(
+        "model m (POST http://127.0.0.1:9/v1/chat): connection refused; gave up"
+    )
+    limited = ProviderRateLimited("model m (POST http://h/x): HTTP 429: slow down")
+    assert call_error(refused) == "unavailable: connection refused; gave up"
+    assert call_error(limited) == "rate limited: HTTP 429: slow down"
 
 
 def test_fence_around_the_whole_answer_is_removed() -> None:

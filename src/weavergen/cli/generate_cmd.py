@@ -75,10 +75,19 @@ def generate(
     result = _run(registry, request, config, folder)
     _emit(result, as_json, output)
     if not result.served:
-        raise fail(
-            f"no answer passed validation (stopped by {result.stopped_by}); "
-            "nothing was served"
-        )
+        raise fail(unserved_message(result))
+
+
+def unserved_message(result: GenerationResult) -> str:
+    """Why nothing was served; names the failures when no model could answer."""
+    message = (
+        f"no answer passed validation (stopped by {result.stopped_by}); "
+        "nothing was served"
+    )
+    errors = [f"{call.model}: {call.error}" for call in result.calls if call.error]
+    if errors and len(errors) == len(result.calls):
+        message += "; no model could answer: " + "; ".join(errors)
+    return message
 
 
 def _subject(groups: list[str], namespace: str | None) -> Subject:
@@ -154,10 +163,13 @@ def summary_text(result: GenerationResult) -> str:
 
 def _call_line(index: int, result: GenerationResult) -> str:
     call = result.calls[index]
-    verdict = "passed" if call.passed else "failed"
     label = f" {SIMULATED_LABEL}" if call.simulated else ""
+    head = f"  {index + 1}. {call.model} [{call.provider}]{label}: "
+    if call.error:
+        return head + call.error
+    verdict = "passed" if call.passed else "failed validation"
+    estimated = " (estimated)" if call.estimated else ""
     return (
-        f"  {index + 1}. {call.model} [{call.provider}]{label}: "
-        f"{call.input_tokens}+{call.output_tokens} tokens, "
+        f"{head}{call.input_tokens}+{call.output_tokens} tokens{estimated}, "
         f"{call.cost_usd:.6f} USD, {verdict} at {call.score:.2f}"
     )

@@ -513,4 +513,5 @@ def _generation_attributes(
         attrs.STOPPED_BY: result.stopped_by or "",
         attrs.COMPLEXITY: result.complexity,
         attrs.MODELS: ",".join(result.models),
+        attrs.ESTIMATED: any(call.estimated for call in result.calls),
     }

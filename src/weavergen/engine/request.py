@@ -70,7 +70,12 @@ class GenerationRequest:
 
 @dataclass(frozen=True, slots=True)
 class CallCost:
-    """One model call: who answered, the tokens, the dollars, the verdict."""
+    """One model call: who answered, the tokens, the dollars, the verdict.
+
+    ``error`` is set when the provider gave no answer (down, rate-limited,
+    no API key): a short reason, never a key. ``estimated`` is True when the
+    provider reported no usage and the tokens were guessed from the text.
+    """
 
     model: str
     provider: str
@@ -81,6 +86,8 @@ class CallCost:
     passed: bool
     score: float
     latency_s: float = 0.0
+    error: str | None = None
+    estimated: bool = False
 
 
 @dataclass(slots=True)

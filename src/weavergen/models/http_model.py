@@ -99,6 +99,7 @@ class HttpChatModel(PricedModel):
         self._client: httpx.Client | None = None
         self._headers: dict[str, str] | None = None
         self._secret: str | None = None
+        self._warned_missing_key = False
         self._init_lock = threading.Lock()
 
     @property
@@ -111,6 +112,9 @@ class HttpChatModel(PricedModel):
 
     def complete(self, prompt: Prompt) -> Completion:
         """Send ``prompt``, retrying transient failures; bill the usage."""
+        # A missing key is checked before the breaker: it is not the
+        # provider's failure, and an open circuit would hide the variable.
+        self._connection()
         try:
             self.breaker.before_call()
         except ProviderUnavailable as exc:
@@ -182,8 +186,9 @@ class HttpChatModel(PricedModel):
             reason = f"no answer within {self.timeout_s}s"
             raise _RetryableFailure(ProviderUnavailable, reason) from exc
         except httpx.TransportError as exc:
-            reason = f"connection failed ({type(exc).__name__})"
-            raise _RetryableFailure(ProviderUnavailable, reason) from exc
+            raise _RetryableFailure(
+                ProviderUnavailable, _transport_reason(exc)
+            ) from exc
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(
                 f"{self._where}: request failed ({type(exc).__name__})"
@@ -307,9 +312,7 @@ class HttpChatModel(PricedModel):
         key = os.environ.get(self.api_key_env, "").strip()
         where = f"{self._config_source}: models.{self._name}.api_key_env names "
         if not key:
-            raise ConfigError(
-                f"{where}the environment variable {self.api_key_env}, which is not set"
-            )
+            raise self._missing_key()
         if not key.isascii() or not key.isprintable():
             # The value is never quoted: it is a secret, even if a broken one.
             raise ConfigError(
@@ -318,6 +321,21 @@ class HttpChatModel(PricedModel):
             )
         self._secret = key
         return key
+
+    def _missing_key(self) -> ProviderUnavailable:
+        # Unavailable, not a ConfigError: the engine then falls back to the
+        # next model instead of aborting, as it would for a dead provider.
+        if not self._warned_missing_key:
+            self._warned_missing_key = True
+            logger.warning(
+                "model %s skipped: its API key variable %s is not set",
+                self._name,
+                self.api_key_env,
+            )
+        return ProviderUnavailable(
+            f"{self._where}: API key variable {self.api_key_env} is not set "
+            f"({self._config_source}: models.{self._name}.api_key_env)"
+        )
 
     def _snippet(self, raw: bytes) -> str:
         # Scrub before cutting, so no prefix of the key survives the cut.
@@ -328,6 +346,13 @@ class HttpChatModel(PricedModel):
         if self._secret:
             text = text.replace(self._secret, "[redacted]")
         return text
+
+
+def _transport_reason(exc: httpx.TransportError) -> str:
+    # httpx wraps the socket error; "refused" is the one users recognise.
+    if isinstance(exc, httpx.ConnectError) and "refused" in str(exc).lower():
+        return "connection refused"
+    return f"connection failed ({type(exc).__name__})"
 
 
 def token_count(usage: JsonObject, key: str, *, required: bool = True) -> int:

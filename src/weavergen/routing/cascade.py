@@ -17,7 +17,12 @@ from typing import Any, Protocol
 from opentelemetry.trace import Status, StatusCode, Tracer
 
 from weavergen.engine.request import CallCost
-from weavergen.errors import ProviderError
+from weavergen.errors import (
+    ProviderError,
+    ProviderRateLimited,
+    ProviderResponseError,
+    ProviderUnavailable,
+)
 from weavergen.models.chat import ChatModel, Completion, Prompt
 from weavergen.models.pricing import Usage, estimate_tokens
 from weavergen.telemetry import attrs
@@ -113,10 +118,11 @@ class ModelCaller:
             try:
                 completion = model.complete(prompt)
             except ProviderError as exc:
-                span.set_status(Status(StatusCode.ERROR, str(exc)))
-                span.set_attribute("error.type", type(exc).__name__)
+                reason = call_error(exc)
+                span.set_status(Status(StatusCode.ERROR, reason))
+                span.set_attribute("error.type", _error_type(exc))
                 log.info("model %s failed: %s", name, exc)
-                return _failed_attempt(model, str(exc), time.perf_counter() - started)
+                return _failed_attempt(model, reason, time.perf_counter() - started)
             code = strip_fences(completion.text)
             verdict = check(code)
             span.set_attributes(_usage_attributes(completion, verdict))
@@ -171,6 +177,31 @@ def strip_fences(text: str) -> str:
     return "\n".join(lines[1:-1]) + "\n"
 
 
+def call_error(exc: ProviderError) -> str:
+    """A short reason for a failed call: kind, then the provider's words.
+
+    The adapters prefix their messages with ``model NAME (POST URL): ``;
+    the call already names the model, so the prefix is dropped.
+    """
+    text = str(exc)
+    if text.startswith("model ") and ": " in text:
+        text = text.split(": ", 1)[1]
+    return f"{_ERROR_KINDS.get(type(exc), 'failed')}: {text}"
+
+
+_ERROR_KINDS: Mapping[type[ProviderError], str] = {
+    ProviderUnavailable: "unavailable",
+    ProviderRateLimited: "rate limited",
+    ProviderResponseError: "bad response",
+}
+
+
+def _error_type(exc: ProviderError) -> str:
+    # OTel semconv: error.type is the exception's fully qualified class name.
+    kind = type(exc)
+    return f"{kind.__module__}.{kind.__qualname__}"
+
+
 def _request_attributes(model: ChatModel) -> dict[str, str | bool]:
     return {
         "gen_ai.operation.name": "chat",
@@ -214,6 +245,7 @@ def _call_cost(name: str, completion: Completion, verdict: Verdict) -> CallCost:
         passed=verdict.passed,
         score=verdict.score,
         latency_s=completion.latency_s,
+        estimated=completion.usage.estimated,
     )
 
 
@@ -228,5 +260,6 @@ def _failed_attempt(model: ChatModel, error: str, latency_s: float) -> Attempt:
         passed=False,
         score=0.0,
         latency_s=latency_s,
+        error=error,
     )
     return Attempt(model.name, "", cost, None, error)
