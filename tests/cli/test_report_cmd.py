@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -175,22 +176,90 @@ def test_tables_show_totals_and_breakdowns(
 
     out = capsys.readouterr().out
     assert code == 0
-    for text in ("By target", "By pattern", "By tier", "$0.50", "2.500 s", "simulated"):
+    for text in ("By target", "By pattern", "By tier", "$0.50", "2.50 s", "simulated"):
         assert text in out
     assert re.search(r"generations\s*│\s*4\s*│", out)
 
 
-def test_empty_state_says_nothing_recorded(
+def test_missing_store_names_the_path_and_the_likely_mistake(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A state folder without spans: a plain sentence, exit 0, no file created."""
+    """A folder without spans.db: says so and asks about --state-dir; no file made."""
     folder = tmp_path / "never-used"
 
     code = run_app(["report", "--state-dir", str(folder)])
 
     assert code == 0
-    assert "No generations recorded yet" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        f"no span store at {folder / 'spans.db'} (nothing generated there yet, "
+        "or a wrong --state-dir?)\n"
+    )
     assert not folder.exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "named"),
+    [
+        (["--since", "2099-01-01"], "--since 2099-01-01"),
+        (["--tenant", "nobody"], "--tenant nobody"),
+        (["--since", "2099-01-01", "--tenant", "acme"], "--since 2099-01-01 --tenant"),
+    ],
+)
+def test_filters_matching_nothing_are_named_not_none_recorded(
+    state: Path, flags: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty result of --since/--tenant says the filters matched nothing."""
+    code = run_app(["report", "--state-dir", str(state), *flags])
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith(f"no generations match {named}")
+    assert "recorded" not in out
+
+
+def test_empty_result_note_goes_to_stderr_with_json(
+    state: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --json stdout stays one JSON object; the note is on stderr."""
+    code = run_app(["report", "--json", "--state-dir", str(state), "--tenant", "x"])
+
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert json.loads(out)["generations"] == 0
+    assert err.startswith("no generations match --tenant x")
+
+
+def test_store_path_is_on_its_own_unwrapped_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long store path is printed whole on one line, not folded mid-word."""
+    folder = tmp_path / ("a-rather-long-state-folder-name-" * 3)
+    SpanStore(folder / "spans.db").add(
+        [_generation(1, 1, **{attrs.TARGET: "go", attrs.COST_USD: 7.71e-07})]
+    )
+    monkeypatch.setenv("COLUMNS", "60")
+
+    assert run_app(["report", "--state-dir", str(folder)]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"Span store: {folder / 'spans.db'}"
+
+
+def test_tiny_costs_and_durations_read_in_plain_decimals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Micro-dollars and sub-millisecond runs print without e-notation or µs."""
+    span = _generation(1, 0, **{attrs.TARGET: "go", attrs.COST_USD: 7.71e-07})
+    span = replace(span, end_ns=span.start_ns + 677_000)
+    SpanStore(tmp_path / "spans.db").add([span])
+
+    assert run_app(["report", "--state-dir", str(tmp_path)]) == 0
+
+    out = capsys.readouterr().out
+    assert "$0.000000771" in out
+    assert "0.000677 s" in out
+    assert "e-0" not in out
+    assert "µs" not in out
 
 
 def test_corrupt_store_is_a_message_and_kept(

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from weavergen.cli.app import fail, global_options, registry_app
+from weavergen.cli.units import usd
 from weavergen.errors import Problem
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ def generate(  # noqa: PLR0917  (Typer maps each parameter to an option)
         total = sum(r.cost.total_usd for r in records)
         typer.echo(
             f"wrote {len(records)} file(s) to {output} "
-            f"(cost ${total:.3g}, trace {trace_id})",
+            f"(cost {usd(total)}, trace {trace_id})",
             err=True,
         )
 

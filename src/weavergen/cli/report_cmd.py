@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from weavergen.cli.app import app, fail, global_options
+from weavergen.cli.units import seconds, usd
 from weavergen.telemetry.state import resolve_state_dir, span_store_path
 from weavergen.telemetry.store import SpanStore
 from weavergen.telemetry.summary import summarise_generations
@@ -56,10 +57,30 @@ def report(  # noqa: PLR0917  (Typer maps each parameter to an option)
     summary = summarise_generations(rows)
     if as_json:
         typer.echo(json.dumps(summary, indent=2, sort_keys=True))
-    else:
+    if not summary["generations"]:
+        # On stderr with --json, so that stdout stays one JSON object.
+        typer.echo(empty_report_note(store, since, tenant), err=as_json)
+    elif not as_json:
         _print_tables(summary, store.path)
     if html_writer is not None and html is not None:
         _write_html(html_writer, store, html)
+
+
+def empty_report_note(store: SpanStore, since: str | None, tenant: str | None) -> str:
+    """Why the report is empty: no store there, filters, or nothing recorded."""
+    if not store.path.exists():
+        return (
+            f"no span store at {store.path} (nothing generated there yet, "
+            "or a wrong --state-dir?)"
+        )
+    filters = [
+        f"{flag} {value}"
+        for flag, value in (("--since", since), ("--tenant", tenant))
+        if value is not None
+    ]
+    if filters and store.generations():
+        return f"no generations match {' '.join(filters)} in {store.path}"
+    return f"no generations recorded yet in {store.path}"
 
 
 def _parse_since(text: str | None) -> datetime | None:
@@ -99,16 +120,16 @@ def _write_html(
 
 def _print_tables(summary: Mapping[str, Any], store_path: Path) -> None:
     console = Console()
-    if not summary["generations"]:
-        console.print(f"No generations recorded yet in {store_path}.")
-        return
-    console.print(_overview(summary, store_path))
+    # The path goes on its own line, unwrapped: a table title would be
+    # folded at the table's width, in the middle of a folder name.
+    console.print(f"Span store: {store_path}", soft_wrap=True, highlight=False)
+    console.print(_overview(summary))
     for title in ("target", "pattern", "tier"):
         console.print(_breakdown(summary[f"by_{title}"], title))
 
 
-def _overview(summary: Mapping[str, Any], store_path: Path) -> Table:
-    table = Table(title=f"Generations in {store_path}", show_header=False)
+def _overview(summary: Mapping[str, Any]) -> Table:
+    table = Table(title="Generations", show_header=False)
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("generations", str(summary["generations"]))
@@ -129,17 +150,3 @@ def _breakdown(groups: Mapping[str, Mapping[str, Any]], title: str) -> Table:
     for name, entry in groups.items():
         table.add_row(name, str(entry["generations"]), usd(entry["cost_usd"]))
     return table
-
-
-def usd(value: float) -> str:
-    """Format a dollar amount; template costs are micro-dollars, so keep digits."""
-    if value == 0 or value >= 0.01:
-        return f"${value:,.2f}"
-    return f"${value:.3g}"
-
-
-def seconds(value: float | None) -> str:
-    """Format a duration in seconds, or a dash when there is none."""
-    if value is None:
-        return "-"
-    return f"{value:.3f} s" if value >= 0.001 else f"{value * 1e6:.0f} µs"
