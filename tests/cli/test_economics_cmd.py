@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.economics.conftest import workload, write_workload
+from tests.economics.conftest import Gen, workload, write_workload
 from tests.economics.test_simulated import REGISTRY
 from weavergen.cli import run_app
 from weavergen.telemetry.state import span_store_path
@@ -210,3 +210,37 @@ def test_tier_names_that_look_like_rich_markup_are_printed_as_written(
     out = capsys.readouterr().out
     assert "[/]" in out
     assert "[red]x[/red]" in out
+
+
+def test_json_roadmap_compares_both_costs_and_stress_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Roadmap rows carry the fully loaded cost; stress rows a note and pp change."""
+    folder = tmp_path / "templates-only"
+    write_workload(SpanStore(span_store_path(folder)), [Gen("template", 0.0, 1e-6)])
+    data = _json(capsys, "--state-dir", str(folder))
+    roadmap = data["roadmap"]
+    assert isinstance(roadmap, list)
+    assert roadmap[0]["actual_basis"] == "before support and sales allocation"
+    assert roadmap[0]["fully_loaded_usd"] == pytest.approx(0.40 + 1e-6)
+    assert (roadmap[0]["met"], roadmap[0]["met_fully_loaded"]) == (True, False)
+    stress = data["stress"]
+    assert isinstance(stress, dict)
+    assert "prices cannot bite" in stress["model_prices_up_50"]["note"]
+    assert data["simulated_share"] == 1.0
+    assert data["stress_method"] == "replay"
+
+
+def test_terminal_stress_on_template_spans_suggests_a_rerun(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Spans without model calls: the output says why and points to --rerun-registry."""
+    folder = tmp_path / "templates-only"
+    write_workload(SpanStore(span_store_path(folder)), [Gen("template", 0.0, 1e-6)])
+    assert run_app(["economics", "--state-dir", str(folder)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "The measured spans hold no model calls" in out
+    assert "--rerun-registry REGISTRY" in out
+    assert "Why the two costs differ: --scenario v2-optimised ($1.16)" in out
+    assert "100.0% of generations (1 of 1) used the simulated model fleet" in out
+    assert "seed" not in out.lower()

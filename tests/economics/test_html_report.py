@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from weavergen.economics.html_report import render_html, write_html_report
-from weavergen.economics.ledger import Ledger
+from weavergen.economics.ledger import Ledger, open_ledger
 from weavergen.economics.pricing import load_pricing
 from weavergen.economics.projections import load_assumptions
 from weavergen.economics.summary import build_summary
@@ -60,6 +61,42 @@ def test_page_has_every_chart_and_needs_no_network(page: Path) -> None:
 def test_simulated_spans_get_a_banner(page: Path) -> None:
     """Spans from the simulated fleet are labelled SIMULATED."""
     assert 'id="simulated"' in page.read_text()
+
+
+def test_banner_states_the_simulated_share_measured_from_spans(
+    state_dir: Path,
+) -> None:
+    """With 6 of 24 generations simulated, the banner says 25.0%, not 'all'."""
+    ledger = open_ledger(state_dir)
+    mixed = [replace(g, simulated=i < 6) for i, g in enumerate(ledger.generations)]
+    summary = build_summary(
+        load_pricing(), Ledger(tuple(mixed), ledger.calls), load_assumptions()
+    )
+    html = render_html(summary)
+    assert "25.0% of generations (6 of 24) used the simulated model fleet" in html
+    assert "not from real traffic" not in html
+
+
+def test_page_says_the_v2_plan_never_the_seed(page: Path) -> None:
+    """The word 'seed' is never shown; the figures are the v2 plan's."""
+    html = page.read_text()
+    assert "seed" not in html.lower()
+    assert "The v2 plan's claims, recomputed" in html
+
+
+def test_page_explains_structure_versus_measured_cost(page: Path) -> None:
+    """One line says why --scenario v2-optimised and measured costs differ."""
+    html = page.read_text()
+    assert "--scenario v2-optimised ($1.16)" in html
+    assert "fixed infrastructure included" in html
+
+
+def test_roadmap_shows_both_costs_and_labels_them(page: Path) -> None:
+    """Targets are compared before the allocation and fully loaded, both labelled."""
+    html = page.read_text()
+    assert "<th>cost before support+sales</th>" in html
+    assert "<th>fully loaded (+$0.40)</th>" in html
+    assert "margin incl. (change, % points)" in html
 
 
 def test_estimated_page_has_no_banner_and_flags_claims() -> None:

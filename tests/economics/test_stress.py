@@ -6,15 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.economics.conftest import workload
+from tests.economics.conftest import Gen, workload, write_workload
 from weavergen.economics.ledger import open_ledger
 from weavergen.economics.pricing import load_pricing
 from weavergen.economics.stress import (
     WorkloadConfig,
+    model_calls_measured,
     replay_workload,
     run_stress,
     spread_pick,
 )
+from weavergen.telemetry.state import span_store_path
+from weavergen.telemetry.store import SpanStore
 
 
 def _results(state_dir: Path) -> dict[str, object]:
@@ -70,3 +73,33 @@ def test_spread_pick_is_even_and_exact() -> None:
     """Picking 3 of 9 takes every third; picking none takes none."""
     assert spread_pick(list(range(9)), 3) == [2, 5, 8]
     assert spread_pick([1, 2], 0) == []
+
+
+def _template_only(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates-only"
+    gens = [Gen("template", compute_usd=0.0001) for _ in range(4)]
+    write_workload(SpanStore(span_store_path(folder)), gens)
+    return folder
+
+
+def test_scenarios_that_cannot_bite_say_why(tmp_path: Path) -> None:
+    """On a template-only workload each unchanged scenario names the reason."""
+    notes = {key: r.note for key, r in _results(_template_only(tmp_path)).items()}
+    assert notes["baseline"] == ""
+    assert "no model tokens were paid for" in notes["model_prices_up_50"]
+    assert "already 0.0%, at or below the 45% cap" in notes["cache_below_50"]
+    assert "no generation was answered by a local model" in notes["cheap_models_worse"]
+
+
+def test_scenarios_that_change_the_cost_carry_no_note(state_dir: Path) -> None:
+    """A scenario that moves the cost needs no explanation."""
+    results = _results(state_dir)
+    assert all(results[key].note == "" for key in results)
+
+
+def test_model_calls_measured_tells_templates_from_model_answers(
+    state_dir: Path, tmp_path: Path
+) -> None:
+    """Only a ledger with local/cloud/consensus answers has model calls."""
+    assert model_calls_measured(open_ledger(state_dir)) is True
+    assert model_calls_measured(open_ledger(_template_only(tmp_path))) is False

@@ -38,7 +38,11 @@ from weavergen.economics.structure import load_structure
 from weavergen.economics.summary import (
     EconomicsSummary,
     allocation_note,
+    basis_note,
     build_summary,
+    simulated_note,
+    stress_method_label,
+    stress_note,
     summary_to_json,
 )
 from weavergen.telemetry.state import resolve_state_dir
@@ -128,6 +132,9 @@ def _simulated_runner(
 def print_summary(summary: EconomicsSummary, console: Console) -> None:
     """Print every section of the summary as terminal tables."""
     console.print(_headline(summary))
+    for note in (simulated_note(summary), basis_note(summary)):
+        if note:
+            console.print(Text(note))
     console.print(_tier_table(summary))
     console.print(_kpi_table(summary))
     if summary.stress:
@@ -192,8 +199,10 @@ def _kpi_table(summary: EconomicsSummary) -> Table:
 
 def _stress_table(summary: EconomicsSummary) -> Table:
     listed = [t.tier for t in summary.tiers if t.margin_included is not None]
-    table = Table(title="Stress scenarios (workload re-run; margin on included)")
-    for column in ("scenario", "cost/gen", "change", "cache hits", *listed):
+    how = stress_method_label(summary)
+    table = Table(title=f"Stress scenarios ({how})")
+    headers = [f"{name} margin (change, % points)" for name in listed]
+    for column in ("scenario", "cost/gen", "cost change", "cache hits", *headers):
         table.add_column(Text(column), justify="right")
     for result in summary.stress:
         margins = {t.tier: t.margin_included for t in result.tiers}
@@ -206,7 +215,18 @@ def _stress_table(summary: EconomicsSummary) -> Table:
             ratio(result.cache_hit_rate),
             *cells,
         )
+    table.caption = Text(_stress_caption(summary))
+    table.caption_justify = "left"
     return table
+
+
+def _stress_caption(summary: EconomicsSummary) -> str:
+    unchanged = [
+        f"{result.scenario.label}: {result.note}."
+        for result in summary.stress
+        if result.note
+    ]
+    return "\n".join([*unchanged, stress_note(summary)])
 
 
 def _with_delta(value: float | None, delta: float | None) -> str:
@@ -217,7 +237,16 @@ def _with_delta(value: float | None, delta: float | None) -> str:
 
 def _roadmap_table(summary: EconomicsSummary) -> Table:
     table = Table(title=f"Roadmap targets vs {summary.basis} cost per generation")
-    for column in ("phase", "target", "actual", "times target", "met"):
+    allocation = usd(summary.pricing.allocations_usd, 2)
+    for column in (
+        "phase",
+        "target",
+        "cost before support+sales",
+        "times target",
+        "met before support+sales",
+        f"fully loaded (+{allocation})",
+        "met fully loaded",
+    ):
         table.add_column(Text(column), justify="right")
     for r in summary.roadmap:
         _add_row(
@@ -226,9 +255,20 @@ def _roadmap_table(summary: EconomicsSummary) -> Table:
             usd(r.target_usd, 2),
             usd(r.actual_usd),
             times(r.factor),
-            "yes" if r.met else "no",
+            _yes_no(r.met),
+            usd(r.fully_loaded_usd),
+            _yes_no(r.met_fully_loaded),
         )
+    table.caption = Text(
+        "The plan's targets are costs before the support and sales allocation; "
+        "the fully loaded columns add it."
+    )
+    table.caption_justify = "left"
     return table
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "-" if flag is None else ("yes" if flag else "no")
 
 
 def _projection_table(summary: EconomicsSummary) -> Table:
@@ -261,7 +301,7 @@ def _projection_table(summary: EconomicsSummary) -> Table:
 
 
 def _claims_table(summary: EconomicsSummary) -> Table:
-    table = Table(title="Seed claims its own numbers do not support")
+    table = Table(title="Claims of the v2 plan that its own numbers do not support")
     for column in ("claim", "stated", "computed", "why"):
         table.add_column(Text(column))
     for c in summary.claims:

@@ -42,7 +42,11 @@ from weavergen.economics.structure import load_structure
 from weavergen.economics.summary import (
     EconomicsSummary,
     allocation_note,
+    basis_note,
     build_summary,
+    simulated_note,
+    stress_method_label,
+    stress_note,
 )
 from weavergen.errors import StateError
 
@@ -130,9 +134,8 @@ def _header(summary: EconomicsSummary) -> str:
     banner = ""
     if summary.simulated:
         banner = (
-            '<div class="banner" id="simulated">SIMULATED: the measured figures '
-            "come from spans of the simulated model fleet, not from real "
-            "traffic.</div>"
+            f'<div class="banner" id="simulated">SIMULATED: '
+            f"{escape(simulated_note(summary))}.</div>"
         )
     stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
@@ -141,7 +144,7 @@ def _header(summary: EconomicsSummary) -> str:
         f"{escape(summary.source)}. <b>Measured</b> figures are read from the "
         "span store; <b>estimated</b> figures come from cost structures (monthly "
         "line items); <b>assumption</b> marks editable inputs.</div>"
-        f"{banner}"
+        f"{banner}<p class='basis' id='basis-note'>{escape(basis_note(summary))}</p>"
     )
 
 
@@ -257,7 +260,7 @@ def _structure_table(summary: EconomicsSummary) -> str:
     return (
         "<table><tr><th>structure (estimated)</th><th>per month</th>"
         "<th>generations</th><th>per generation</th><th>infrastructure</th></tr>"
-        f"{rows}</table><p class='basis'>Totals are the seed's; the split into "
+        f"{rows}</table><p class='basis'>Totals are the v2 plan's; the split into "
         "line items is an assumption.</p>"
     )
 
@@ -268,13 +271,29 @@ def _stress_section(summary: EconomicsSummary) -> str:
         note = "<p>No workload measured: stress scenarios need spans to re-run.</p>"
         return f"<h2>Scenarios</h2>{note}{chart}"
     listed = [t.tier for t in summary.tiers if t.margin_included is not None]
-    head = "".join(f"<th>{escape(name)} margin incl.</th>" for name in listed)
+    head = "".join(
+        f"<th>{escape(name)} margin incl. (change, % points)</th>" for name in listed
+    )
     rows = "".join(_stress_row(result, listed) for result in summary.stress)
+    how = stress_method_label(summary)
     table = (
-        f"<table><tr><th>scenario (workload re-run)</th><th>cost/gen</th>"
-        f"<th>change</th><th>cache hits</th>{head}</tr>{rows}</table>"
+        f"<table><tr><th>scenario ({how})</th><th>cost/gen</th>"
+        f"<th>cost change</th><th>cache hits</th>{head}</tr>{rows}</table>"
+        f"{_stress_notes(summary)}"
     )
     return f"<h2>Scenarios</h2>{two_columns(chart, table)}"
+
+
+def _stress_notes(summary: EconomicsSummary) -> str:
+    unchanged = "".join(
+        f"<li>{escape(r.scenario.label)}: {escape(r.note)}.</li>"
+        for r in summary.stress
+        if r.note
+    )
+    listed = f"<ul class='basis'>{unchanged}</ul>" if unchanged else ""
+    return (
+        f"{listed}<p class='basis' id='stress-note'>{escape(stress_note(summary))}</p>"
+    )
 
 
 def _stress_row(result: StressResult, listed: list[str]) -> str:
@@ -319,17 +338,24 @@ def _roadmap_section(summary: EconomicsSummary) -> str:
     rows = "".join(
         f"<tr><td>{escape(r.phase)}</td><td>{usd(r.target_usd, 2)}</td>"
         f"<td>{usd(r.actual_usd)}</td><td>{times(r.factor)}</td>"
-        f"{_met_cell(r.met)}</tr>"
+        f"{_met_cell(r.met)}<td>{usd(r.fully_loaded_usd)}</td>"
+        f"{_met_cell(r.met_fully_loaded)}</tr>"
         for r in summary.roadmap
     )
+    allocation = usd(summary.pricing.allocations_usd, 2)
     return (
-        f"<h2>Roadmap targets vs {escape(summary.basis)} cost</h2><table><tr><th>phase"
-        "</th><th>target</th><th>actual</th><th>times target</th><th>status</th>"
-        f"</tr>{rows}</table>"
+        f"<h2>Roadmap targets vs {escape(summary.basis)} cost</h2><p class='basis'>"
+        "The plan's targets are costs before the support and sales allocation; "
+        "the fully loaded columns add it.</p><table><tr><th>phase</th>"
+        "<th>target</th><th>cost before support+sales</th><th>times target</th>"
+        f"<th>before support+sales</th><th>fully loaded (+{allocation})</th>"
+        f"<th>fully loaded</th></tr>{rows}</table>"
     )
 
 
-def _met_cell(met: bool) -> str:
+def _met_cell(met: bool | None) -> str:
+    if met is None:
+        return "<td>-</td>"
     return "<td class='good'>met</td>" if met else "<td class='bad'>not met</td>"
 
 
@@ -348,7 +374,7 @@ def _projection_section(summary: EconomicsSummary) -> str:
     return (
         "<h2>Yearly projections (assumption)</h2><p class='basis'>Customers, "
         "revenue per user and generations per customer are ASSUMPTIONS from "
-        f"{escape(summary.assumptions_source)}, not measured and not the seed's "
+        f"{escape(summary.assumptions_source)}, not measured and not the v2 plan's "
         "figures; edit the file to change them. Cost is fully loaded at the "
         "headline cost per generation.</p><table><tr><th>scenario</th>"
         "<th>generations</th><th>revenue</th><th>cost</th><th>gross profit</th>"
@@ -367,9 +393,9 @@ def _claims_section(summary: EconomicsSummary) -> str:
         for c in sorted(summary.claims, key=lambda c: c.status == SUPPORTED)
     )
     return (
-        f"<h2 id='claims'>The seed's claims, recomputed: {unsupported} of "
+        f"<h2 id='claims'>The v2 plan's claims, recomputed: {unsupported} of "
         f"{len(summary.claims)} not supported as stated</h2><p class='basis'>Each "
-        "stated figure is recomputed from the seed's structures and tiers; those "
+        "stated figure is recomputed from the plan's structures and tiers; those "
         "its own numbers do not support come first.</p>"
         "<table><tr><th>claim</th><th>stated</th><th>computed</th>"
         f"<th class='text'>verdict</th><th class='text'>why</th></tr>{rows}</table>"

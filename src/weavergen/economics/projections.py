@@ -80,11 +80,19 @@ class RoadmapCheck:
     phase: str
     target_usd: float
     actual_usd: float
+    fully_loaded_usd: float | None = None
 
     @property
     def met(self) -> bool:
-        """True when the actual cost is at or below the target."""
+        """True when the cost before support and sales is at or below the target."""
         return self.actual_usd <= self.target_usd
+
+    @property
+    def met_fully_loaded(self) -> bool | None:
+        """The same comparison with the support and sales allocation added."""
+        if self.fully_loaded_usd is None:
+            return None
+        return self.fully_loaded_usd <= self.target_usd
 
     @property
     def factor(self) -> float:
@@ -103,10 +111,13 @@ def project(scenario: ProjectionScenario, loaded_cost_usd: float) -> Projection:
     )
 
 
-def check_roadmap(assumptions: Assumptions, actual_usd: float) -> list[RoadmapCheck]:
-    """Every phase's target against ``actual_usd``."""
+def check_roadmap(
+    assumptions: Assumptions, actual_usd: float, fully_loaded_usd: float | None = None
+) -> list[RoadmapCheck]:
+    """Every phase's target against ``actual_usd`` (and the fully loaded cost)."""
     return [
-        RoadmapCheck(p.phase, p.target_usd, actual_usd) for p in assumptions.roadmap
+        RoadmapCheck(p.phase, p.target_usd, actual_usd, fully_loaded_usd)
+        for p in assumptions.roadmap
     ]
 
 

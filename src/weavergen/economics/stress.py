@@ -70,6 +70,7 @@ class StressResult:
     cache_hit_rate: float | None
     tiers: tuple[TierEconomics, ...]
     margin_deltas: dict[str, float | None]
+    note: str = ""
 
 
 def run_stress(
@@ -78,11 +79,48 @@ def run_stress(
     scenarios: Sequence[StressScenario] = STRESS_SCENARIOS,
 ) -> list[StressResult]:
     """Run the baseline and every scenario; compare each with the baseline."""
-    baseline = _run_one(run_workload, scenarios[0], pricing, None)
+    baseline_ledger = run_workload(scenarios[0].config)
+    baseline = _result(scenarios[0], baseline_ledger, pricing, None)
     results = [baseline]
     for scenario in scenarios[1:]:
-        results.append(_run_one(run_workload, scenario, pricing, baseline))
+        result = _run_one(run_workload, scenario, pricing, baseline)
+        if result.delta_cost_usd == 0:
+            result = replace(result, note=why_unchanged(scenario, baseline_ledger))
+        results.append(result)
     return results
+
+
+def why_unchanged(scenario: StressScenario, workload: Ledger) -> str:
+    """Why a scenario cannot change this workload's cost, in one sentence."""
+    config = scenario.config
+    if config.price_multiplier != 1.0 and not any(
+        g.tokens_usd for g in workload.generations
+    ):
+        return "no model tokens were paid for in this workload, so prices cannot bite"
+    rate = cache_hit_rate(workload)
+    cap = config.max_cache_hit_rate
+    if cap is not None and rate is not None and rate <= cap:
+        return (
+            f"the cache hit rate is already {rate:.1%}, at or below the "
+            f"{cap:.0%} cap, so no cache hit is lost"
+        )
+    if config.cheap_success_multiplier < 1.0:
+        return _why_no_escalation(workload)
+    return "no change on this workload"
+
+
+def _why_no_escalation(workload: Ledger) -> str:
+    tiers = {g.tier for g in workload.generations}
+    if "local" not in tiers:
+        return "no generation was answered by a local model, so none can escalate"
+    if not tiers & {"cloud", "consensus"}:
+        return "no cloud answer was measured to price an escalation with"
+    return "too few local answers to fail one in this workload"
+
+
+def model_calls_measured(workload: Ledger) -> bool:
+    """True when some generation of the workload was answered by a model."""
+    return any(g.tier in {"local", "cloud", "consensus"} for g in workload.generations)
 
 
 def _run_one(
@@ -91,7 +129,15 @@ def _run_one(
     pricing: PricingConfig,
     baseline: StressResult | None,
 ) -> StressResult:
-    ledger = run_workload(scenario.config)
+    return _result(scenario, run_workload(scenario.config), pricing, baseline)
+
+
+def _result(
+    scenario: StressScenario,
+    ledger: Ledger,
+    pricing: PricingConfig,
+    baseline: StressResult | None,
+) -> StressResult:
     cost = ledger.cost_per_generation_usd or 0.0
     tiers = tuple(unit_economics(cost, pricing))
     logger.info("stress %s: %.4f USD per generation", scenario.key, cost)
@@ -194,7 +240,8 @@ def _escalate_cheap(
         g for g in generations if g.tier == "consensus"
     ]
     if not cheap or not upper:
-        logger.warning("no local and escalated answers measured: nothing to escalate")
+        # The stress table says so on the scenario's row; no warning needed.
+        logger.info("no local and escalated answers measured: nothing to escalate")
         return generations
     failed = spread_pick(cheap, round(len(cheap) * (1.0 - success_multiplier)))
     escalation = _mean_generation(upper)

@@ -31,6 +31,7 @@ from weavergen.economics.projections import (
 from weavergen.economics.stress import (
     RunWorkload,
     StressResult,
+    model_calls_measured,
     replay_workload,
     run_stress,
 )
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 ESTIMATED = "estimated"
 MEASURED = "measured"
+REPLAY = "replay"
+RERUN = "rerun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +63,67 @@ class EconomicsSummary:
     roadmap: tuple[RoadmapCheck, ...]
     claims: tuple[ClaimCheck, ...]
     assumptions_source: str
+    stress_method: str = REPLAY
 
     @property
     def fully_loaded_cost_usd(self) -> float:
         """Cost per generation plus support and sales allocations."""
         return self.pricing.fully_loaded(self.cost_per_generation_usd)
+
+    @property
+    def simulated_share(self) -> float | None:
+        """Share of the measured generations that used the simulated fleet."""
+        if not self.ledger.count:
+            return None
+        simulated = sum(g.simulated for g in self.ledger.generations)
+        return simulated / self.ledger.count
+
+
+def simulated_note(summary: EconomicsSummary) -> str:
+    """How much of the measured data is simulated, measured from the spans."""
+    share = summary.simulated_share
+    if not summary.simulated or share is None:
+        return ""
+    simulated = round(share * summary.ledger.count)
+    return (
+        f"{share:.1%} of generations ({simulated} of {summary.ledger.count}) used "
+        "the simulated model fleet; the rest are real template, cache or model runs"
+    )
+
+
+def basis_note(summary: EconomicsSummary) -> str:
+    """Why a --scenario structure and the measured cost differ, in one line."""
+    optimised = summary.structures[-1]
+    return (
+        f"Why the two costs differ: --scenario {optimised.name} "
+        f"(${optimised.cost_per_generation_usd:.2f}) is the v2 plan's monthly "
+        "structure, fixed infrastructure included, divided by its volume; the "
+        "measured cost counts only what each generation used (model tokens at "
+        "list prices, CPU, storage)."
+    )
+
+
+def stress_method_label(summary: EconomicsSummary) -> str:
+    """How the stress scenarios were run, as a few words for a title."""
+    if summary.stress_method == RERUN:
+        return "simulated workload re-run"
+    return "measured spans re-priced"
+
+
+def stress_note(summary: EconomicsSummary) -> str:
+    """How the stress scenarios were run, and a better run when one exists."""
+    if not summary.stress:
+        return ""
+    if summary.stress_method == RERUN:
+        return "Each scenario re-ran the simulated workload through the pipeline."
+    note = "Each scenario re-priced the measured generations one by one."
+    if not model_calls_measured(summary.ledger):
+        note += (
+            " The measured spans hold no model calls, so the price and "
+            "escalation scenarios cannot bite; re-run them on the simulated "
+            "workload with --rerun-registry REGISTRY."
+        )
+    return note
 
 
 def allocation_note(summary: EconomicsSummary) -> str:
@@ -111,10 +170,11 @@ def build_summary(
         kpis=tuple(compute_kpis(ledger, pricing)),
         stress=tuple(run_stress(runner, pricing)) if runner else (),
         projections=tuple(project(p, loaded) for p in assumptions.projections),
-        roadmap=tuple(check_roadmap(assumptions, cost)),
-        # The seed's claims are about the seed's own tiers, whatever tiers apply.
+        roadmap=tuple(check_roadmap(assumptions, cost, loaded)),
+        # The plan's claims are about the plan's own tiers, whatever tiers apply.
         claims=tuple(check_claims(load_claims(), load_pricing())),
         assumptions_source=assumptions.source,
+        stress_method=RERUN if run_workload is not None else REPLAY,
     )
 
 
@@ -148,15 +208,9 @@ def summary_to_json(summary: EconomicsSummary) -> dict[str, Any]:
         },
         "stress": {r.scenario.key: _stress_json(r) for r in summary.stress},
         "projections": [_projection_json(p) for p in summary.projections],
-        "roadmap": [
-            {
-                "phase": r.phase,
-                "target_usd": r.target_usd,
-                "actual_usd": r.actual_usd,
-                "met": r.met,
-            }
-            for r in summary.roadmap
-        ],
+        "roadmap": [_roadmap_json(r) for r in summary.roadmap],
+        "simulated_share": summary.simulated_share,
+        "stress_method": summary.stress_method,
         "claims": [
             {
                 "id": c.claim_id,
@@ -166,6 +220,20 @@ def summary_to_json(summary: EconomicsSummary) -> dict[str, Any]:
             }
             for c in summary.claims
         ],
+    }
+
+
+def _roadmap_json(check: RoadmapCheck) -> dict[str, Any]:
+    # "actual" and "met" compare the cost before the support and sales
+    # allocation (as the plan's targets do); the fully loaded pair is beside it.
+    return {
+        "phase": check.phase,
+        "target_usd": check.target_usd,
+        "actual_usd": check.actual_usd,
+        "actual_basis": "before support and sales allocation",
+        "met": check.met,
+        "fully_loaded_usd": check.fully_loaded_usd,
+        "met_fully_loaded": check.met_fully_loaded,
     }
 
 
@@ -183,11 +251,16 @@ def _tier_json(tier: TierEconomics) -> dict[str, float | None]:
 def _stress_json(result: StressResult) -> dict[str, Any]:
     return {
         "label": result.scenario.label,
+        "note": result.note,
         "cost_per_generation_usd": result.cost_per_generation_usd,
         "delta_cost_usd": result.delta_cost_usd,
         "cache_hit_rate": result.cache_hit_rate,
         "margin_included": {t.tier: t.margin_included for t in result.tiers},
         "margin_delta": result.margin_deltas,
+        "margin_delta_points": {
+            tier: None if delta is None else delta * 100
+            for tier, delta in result.margin_deltas.items()
+        },
     }
 
 
