@@ -244,3 +244,15 @@ def test_terminal_stress_on_template_spans_suggests_a_rerun(
     assert "Why the two costs differ: --scenario v2-optimised ($1.16)" in out
     assert "100.0% of generations (1 of 1) used the simulated model fleet" in out
     assert "seed" not in out.lower()
+
+
+def test_all_simulated_spans_do_not_mention_a_real_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When every generation is simulated, no 'rest are real runs' follows."""
+    folder = tmp_path / "all-simulated"
+    write_workload(SpanStore(span_store_path(folder)), [Gen("template", 0.0, 1e-6)])
+    assert run_app(["economics", "--state-dir", str(folder)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(1 of 1) used the simulated model fleet" in out
+    assert "the rest are real" not in out

@@ -3,7 +3,7 @@
 Cost structures (estimated monthly line items) and the measured ledger (read
 from the span store) feed unit economics per pricing tier, KPIs, stress
 scenarios that re-run the workload, projections from editable assumptions,
-and a check of the seed's own claims. The terminal (``weavergen economics``)
+and a check of the v2 plan's own claims. The terminal (``weavergen economics``)
 and the HTML page (:func:`write_html_report`) show the same summary.
 """
 

@@ -1,4 +1,4 @@
-"""Check the seed's stated figures against what its own numbers compute.
+"""Check the v2 plan's stated figures against what its own numbers compute.
 
 Claims are data (``scenarios/seed-claims.yaml``): a metric, its inputs and
 the figure as stated. Each is recomputed from the cost structures and the
@@ -83,7 +83,7 @@ def parse_stated(text: str, where: str) -> Stated:
 
 
 def load_claims(path: Path | None = None) -> list[dict[str, Any]]:
-    """The seed's claims, or a user's claims file."""
+    """The v2 plan's claims, or a user's claims file."""
     data, source = read_scenario(path, "seed-claims.yaml", "claims")
     claims = require_mapping(data, source, "the file").get("claims")
     if not isinstance(claims, list):

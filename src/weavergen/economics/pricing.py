@@ -3,7 +3,7 @@
 Margins are fractions: ``(price - cost) / price``, where the cost is the *fully
 loaded* cost per generation (cost per generation plus the support and sales
 allocations). The price of an included generation is the monthly fee divided
-by the included volume, unrounded; the seed rounded it first, which is why
+by the included volume, unrounded; the v2 plan rounded it first, which is why
 its figures differ slightly (see :mod:`weavergen.economics.claims`).
 """
 
@@ -132,7 +132,7 @@ def unit_economics(
 
 
 def load_pricing(path: str | Path | None = None) -> PricingConfig:
-    """Load tiers from ``path``, or the seed's defaults when it is None."""
+    """Load tiers from ``path``, or the v2 plan's defaults when it is None."""
     file = None if path is None else Path(path)
     return parse_pricing(*read_scenario(file, "tiers.yaml", "tiers"))
 

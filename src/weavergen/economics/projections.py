@@ -1,4 +1,4 @@
-"""Yearly projections and the seed's cost roadmap, from editable assumptions.
+"""Yearly projections and the v2 plan's cost roadmap, from editable assumptions.
 
 A projection multiplies an assumed customer base by an assumed revenue per
 user and volume per customer, and prices that volume at a cost per

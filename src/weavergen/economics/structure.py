@@ -1,9 +1,9 @@
 """Cost structures: the monthly line items a WeaverGen service pays for.
 
-A structure is an *estimate* (a plan, a quote, the seed's own table), as
+A structure is an *estimate* (a plan, a quote, the v2 plan's own table), as
 opposed to the measured ledger read from spans; every figure derived from a
 structure is labelled ``estimated``. Three built-in structures reproduce the
-seed's v1 baseline, v2 naive and v2 optimised; users write their own in the
+v2 plan's v1 baseline, v2 naive and v2 optimised; users write their own in the
 same YAML format and pass the file's path wherever a name is accepted.
 """
 
@@ -91,7 +91,7 @@ def load_structure(name_or_path: str | Path) -> CostStructure:
 
 
 def builtin_structures() -> list[CostStructure]:
-    """Every built-in structure, in the seed's order."""
+    """Every built-in structure, in the v2 plan's order."""
     return [_load_builtin(name) for name in BUILTIN_STRUCTURES]
 
 

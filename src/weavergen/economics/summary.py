@@ -85,10 +85,13 @@ def simulated_note(summary: EconomicsSummary) -> str:
     if not summary.simulated or share is None:
         return ""
     simulated = round(share * summary.ledger.count)
-    return (
+    note = (
         f"{share:.1%} of generations ({simulated} of {summary.ledger.count}) used "
-        "the simulated model fleet; the rest are real template, cache or model runs"
+        "the simulated model fleet"
     )
+    if simulated < summary.ledger.count:
+        note += "; the rest are real template, cache or model runs"
+    return note
 
 
 def basis_note(summary: EconomicsSummary) -> str:
