@@ -12,7 +12,9 @@ import pytest
 from tests.cli.openai_stub import StubServer
 from tests.cli.shop_registry import write_shop_registry
 from weavergen.cli import run_app
+from weavergen.cli.generate_cmd import summary_text
 from weavergen.engine.reference import reference_code
+from weavergen.engine.request import CallCost, GenerationResult
 from weavergen.registry import load_registry
 
 
@@ -274,3 +276,17 @@ def test_no_model_with_its_api_key_names_every_missing_variable(
     assert "no model could answer" in error_line
     assert "small_local: unavailable: API key variable WG_TEST_KEY_A" in error_line
     assert "big_cloud: unavailable: API key variable WG_TEST_KEY_B" in error_line
+
+
+def test_summary_tells_a_validation_failure_from_an_outage() -> None:
+    """One call failed validation at 0.62, the other never answered."""
+    calls = [
+        CallCost("a", "openai", 10, 5, 0.001, False, False, 0.62),
+        CallCost("b", "openai", 0, 0, 0.0, False, False, 0.0, error="unavailable: x"),
+    ]
+    result = GenerationResult(
+        "", "cloud", ["a", "b"], calls, 0.001, 0.0, 0.0, "t", False, "exhausted", False
+    )
+    lines = summary_text(result).splitlines()
+    assert lines[-2].endswith("0.001000 USD, failed validation at 0.62")
+    assert lines[-1] == "  2. b [openai]: unavailable: x"
