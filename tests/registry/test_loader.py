@@ -92,6 +92,25 @@ def test_recursive_alias_is_rejected_at_its_anchor(
     assert "recursive" in problem.message
 
 
+def _alias_bomb(levels: int) -> str:
+    """A few hundred bytes whose aliases expand to 9 ** levels strings."""
+    lines = ["l0: &l0 [" + ", ".join(["lol"] * 9) + "]"]
+    for level in range(1, levels):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join([*lines, f"groups: *l{levels - 1}", ""])
+
+
+def test_alias_bomb_is_refused_at_its_first_anchor(
+    write_registry: WriteRegistry,
+) -> None:
+    """Aliases that multiply into millions of nodes are refused, not walked."""
+    root = write_registry({"bomb.yaml": _alias_bomb(7)})
+    problem = one_problem(check_registry(root), "yaml_syntax")
+    assert (problem.file or "").endswith("bomb.yaml")
+    assert problem.line == 1
+    assert "aliases expand to more than 100000 nodes" in problem.message
+
+
 def test_deeply_nested_data_is_rejected(write_registry: WriteRegistry) -> None:
     """Absurd nesting is refused while reading, before anything recurses on it."""
     text = "groups: " + "[" * 300 + "]" * 300 + "\n"

@@ -23,6 +23,9 @@ import yaml
 logger = logging.getLogger(__name__)
 
 MAX_DEPTH = 64
+# Nodes that aliases may add beyond those written out: far more than
+# any real registry shares, far fewer than an alias bomb.
+MAX_ALIAS_EXPANSION = 100_000
 PathPart = str | int
 DocPath = tuple[PathPart, ...]
 
@@ -179,40 +182,77 @@ def _deeply_indented(text: str) -> bool:
 
 
 def _check_shape(data: Any, text: str) -> None:
-    """Reject data that contains itself (alias cycles) or nests absurdly deep."""
+    """Reject data that contains itself, nests absurdly deep, or expands hugely."""
     try:
-        _walk(data, 0, set())
+        _ShapeWalk().visit(data, 0)
     except _TangledError as exc:
         anchor = re.search(r"&[^\s]+", text)
         line = text.count("\n", 0, anchor.start()) + 1 if anchor else None
-        raise YamlSyntaxError(str(exc), line if exc.recursive else None) from None
+        raise YamlSyntaxError(str(exc), line if exc.at_anchor else None) from None
 
 
 class _TangledError(Exception):
-    def __init__(self, message: str, *, recursive: bool) -> None:
+    def __init__(self, message: str, *, at_anchor: bool) -> None:
         super().__init__(message)
-        self.recursive = recursive
+        self.at_anchor = at_anchor
 
 
-def _walk(node: Any, depth: int, path: set[int]) -> None:
-    if depth > MAX_DEPTH:
-        raise _TangledError(
-            f"data is nested more than {MAX_DEPTH} levels deep; expected a "
-            "semantic-convention document",
-            recursive=False,
-        )
-    if not isinstance(node, dict | list):
-        return
-    if id(node) in path:
-        raise _TangledError(
-            "an alias refers to an anchor that contains it (recursive data); "
-            "expected plain, finite data",
-            recursive=True,
-        )
-    path.add(id(node))
-    for child in node.values() if isinstance(node, dict) else node:
-        _walk(child, depth + 1, path)
-    path.discard(id(node))
+class _ShapeWalk:
+    """Measure data once per distinct list or mapping, however often it is aliased.
+
+    Aliases make the parsed data a graph whose paths can be exponentially many;
+    walking every path would hang, so each shared node's height and expanded
+    size are worked out once and remembered by identity.
+    """
+
+    def __init__(self) -> None:
+        self.measured: dict[int, tuple[int, int]] = {}
+        self.open: set[int] = set()
+        self.distinct = 0
+
+    def visit(self, node: Any, depth: int) -> tuple[int, int]:
+        """Give (height, expanded size) of `node`; raise `_TangledError`."""
+        if not isinstance(node, dict | list):
+            return 0, 1
+        if depth > MAX_DEPTH:
+            raise _TangledError(
+                f"data is nested more than {MAX_DEPTH} levels deep; expected a "
+                "semantic-convention document",
+                at_anchor=False,
+            )
+        key = id(node)
+        known = self.measured.get(key)
+        if known is not None:
+            return known
+        if key in self.open:
+            raise _TangledError(
+                "an alias refers to an anchor that contains it (recursive data); "
+                "expected plain, finite data",
+                at_anchor=True,
+            )
+        self.open.add(key)
+        shape = self._measure_children(node, depth)
+        self.open.discard(key)
+        self.measured[key] = shape
+        return shape
+
+    def _measure_children(
+        self, node: dict[Any, Any] | list[Any], depth: int
+    ) -> tuple[int, int]:
+        children = node.values() if isinstance(node, dict) else node
+        self.distinct += 1 + len(node)
+        height, size = 0, 1
+        for child in children:
+            child_height, child_size = self.visit(child, depth + 1)
+            height = max(height, child_height + 1)
+            size += child_size
+        if size - self.distinct > MAX_ALIAS_EXPANSION:
+            raise _TangledError(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION} nodes; expected "
+                "anchors and aliases only to share small pieces of data",
+                at_anchor=True,
+            )
+        return height, size
 
 
 def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
