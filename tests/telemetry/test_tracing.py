@@ -241,3 +241,59 @@ def test_otlp_set_up_failure_warns_and_store_still_fills(
         "(bad certificate bundle)"
     ]
     assert len(SpanStore(tmp_path / "state" / "spans.db").generations()) == 1
+
+
+@pytest.fixture
+def trickling_collector() -> Iterator[str]:
+    """A collector on 127.0.0.1 that answers one byte every 0.1 s, forever."""
+    stop = threading.Event()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.1)
+
+    def trickle(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(1 << 20)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while not stop.wait(0.1):
+                conn.sendall(b"\0")
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=trickle, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_trickling_otlp_collector_cannot_hold_close_past_the_deadline(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    trickling_collector: str,
+) -> None:
+    """A collector that never finishes its answer costs one warning; close returns."""
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", trickling_collector)
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "0.5")
+    telemetry = Telemetry(tmp_path / "state")
+    _one_generation(telemetry)
+
+    with caplog.at_level(logging.WARNING, logger="weavergen"):
+        closing = threading.Thread(target=telemetry.close, daemon=True)
+        closing.start()
+        closing.join(30)  # a guard against hanging the suite, not a timing
+
+    assert not closing.is_alive()
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("weavergen")]
+    assert len(ours) == 1
+    assert "no answer within 1.5 s" in ours[0]
+    assert len(SpanStore(tmp_path / "state" / "spans.db").spans()) == 2

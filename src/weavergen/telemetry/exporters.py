@@ -1,16 +1,18 @@
 """Span exporters that can fail without failing the work they observe.
 
 A generation must succeed even when the state folder is read-only, the disk
-is full or the OTLP collector is down. Each exporter here swallows its own
-failure, says so once per run in a warning, and reports FAILURE to the SDK so
-the batch is dropped rather than retried forever.
+is full or the OTLP collector is down or answers too slowly. Each exporter
+here swallows its own failure, says so once per run in a warning, and reports
+FAILURE to the SDK so the batch is dropped rather than retried forever. A
+remote export runs under an overall deadline: a collector that trickles its
+answer would otherwise keep the run from exiting.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
@@ -47,12 +49,15 @@ class SpanStoreExporter(SpanExporter):
 
     The store is prepared (file, journal, tables) on a background thread as
     soon as the exporter exists, while the run does its work; the first
-    export waits for that and then only inserts.
+    export waits for that and then only inserts. Once the store has failed
+    (locked by another process, foreign file), later batches are dropped at
+    once: the run waits for a busy store only once.
     """
 
     def __init__(self, store: SpanStore, warnings: WarnOnce) -> None:
         self._store = store
         self._warnings = warnings
+        self._failure: StateError | None = None
         self._preparing = threading.Thread(
             target=self._prepare, name="weavergen-span-store", daemon=True
         )
@@ -62,17 +67,21 @@ class SpanStoreExporter(SpanExporter):
         try:
             self._store.prepare()
         except StateError as exc:
-            # export() meets the same fault and warns; one warning is enough.
+            # export() warns with this fault instead of meeting it again.
             logger.debug("span store not prepared ahead: %s", exc)
+            self._failure = exc
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
         """Append the batch; on failure warn once and drop it."""
         self._preparing.join()
-        try:
-            self._store.add([to_stored_span(span) for span in spans])
-        except StateError as exc:
+        if self._failure is None:
+            try:
+                self._store.add([to_stored_span(span) for span in spans])
+            except StateError as exc:
+                self._failure = exc
+        if self._failure is not None:
             self._warnings.warn(
-                "store", "telemetry: %s; generation continues without it", exc
+                "store", "telemetry: %s; generation continues without it", self._failure
             )
             return SpanExportResult.FAILURE
         return SpanExportResult.SUCCESS
@@ -83,36 +92,78 @@ class SpanStoreExporter(SpanExporter):
 
 
 class GuardedExporter(SpanExporter):
-    """Wrap another exporter (OTLP) so its errors never reach the caller."""
+    """Wrap another exporter (OTLP) so its errors and stalls never reach the caller.
 
-    def __init__(self, inner: SpanExporter, label: str, warnings: WarnOnce) -> None:
+    Each call to the wrapped exporter runs on a daemon thread and is waited
+    for at most ``deadline_s`` seconds. After the first missed deadline the
+    exporter gives up: later batches are dropped at once, and the stalled
+    thread is left behind (a daemon, so it does not hold the process).
+    """
+
+    def __init__(
+        self,
+        inner: SpanExporter,
+        label: str,
+        warnings: WarnOnce,
+        deadline_s: float = 3.0,
+    ) -> None:
         self._inner = inner
         self._label = label
         self._warnings = warnings
+        self._deadline_s = deadline_s
+        self._gave_up = False
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        """Forward the batch; warn once if it fails or raises."""
+        """Forward the batch; warn once if it fails, raises or stalls."""
+        if self._gave_up:
+            return SpanExportResult.FAILURE
+        outcome = self._call(lambda: self._inner.export(spans), "export")
+        if outcome is SpanExportResult.SUCCESS:
+            return SpanExportResult.SUCCESS
+        if outcome is SpanExportResult.FAILURE:
+            self._warn("the export was rejected or timed out")
+        return SpanExportResult.FAILURE
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        """Flush the wrapped exporter, within the deadline."""
+        if self._gave_up:
+            return False
+        return bool(self._call(lambda: self._inner.force_flush(timeout_millis), ""))
+
+    def shutdown(self) -> None:
+        """Shut the wrapped exporter down within the deadline, ignoring errors."""
+        if not self._gave_up:
+            self._call(self._inner.shutdown, "")
+
+    def _call(self, work: Callable[[], object], what: str) -> object | None:
+        """Run ``work`` on a daemon thread; None if it raised or missed the deadline."""
+        outcome: list[object] = []
+        worker = threading.Thread(
+            target=self._run_into,
+            args=(work, outcome, what),
+            name="weavergen-otlp",
+            daemon=True,
+        )
+        worker.start()
+        worker.join(self._deadline_s)
+        if worker.is_alive():
+            self._gave_up = True
+            self._warn(f"no answer within {self._deadline_s:g} s, gave up waiting")
+            return None
+        return outcome[0] if outcome else None
+
+    def _run_into(
+        self, work: Callable[[], object], outcome: list[object], what: str
+    ) -> None:
         try:
-            result = self._inner.export(spans)
+            outcome.append(work())
         # Telemetry must never raise into the work it observes, and a third-party
         # exporter can fail in ways we cannot enumerate.
         except Exception as exc:
-            result = SpanExportResult.FAILURE
-            self._warn(str(exc))
-        if result is SpanExportResult.FAILURE:
-            self._warn("the export was rejected or timed out")
-        return result
-
-    def force_flush(self, timeout_millis: int = 30000) -> bool:
-        """Flush the wrapped exporter."""
-        return self._inner.force_flush(timeout_millis)
-
-    def shutdown(self) -> None:
-        """Shut the wrapped exporter down, ignoring its errors."""
-        try:
-            self._inner.shutdown()
-        except Exception as exc:  # same reason as in export()
-            logger.debug("shutting down %s failed: %s", self._label, exc)
+            if what:
+                self._warn(str(exc))
+            else:
+                logger.debug("%s: flush or shutdown failed: %s", self._label, exc)
 
     def _warn(self, reason: str) -> None:
         self._warnings.warn(

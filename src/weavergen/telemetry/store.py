@@ -118,7 +118,8 @@ class SpanStore:
                 conn.execute("COMMIT")
         except (sqlite3.Error, OSError) as exc:
             raise StateError(
-                f"cannot prepare the span store {self.path}: {exc}"
+                f"cannot write spans to {self.path}: {exc}; spans of this run are "
+                "not stored, the store itself is unchanged"
             ) from exc
 
     def spans(self, name: str | None = None) -> list[dict[str, Any]]:

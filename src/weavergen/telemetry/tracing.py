@@ -38,6 +38,8 @@ OTLP_TIMEOUT_ENVS = ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TI
 # collector; set OTEL_EXPORTER_OTLP_TIMEOUT to wait longer.
 DEFAULT_OTLP_TIMEOUT_S = 2.0
 FLUSH_TIMEOUT_MS = 10_000
+# Added to the OTLP timeout to make the overall deadline of one remote export.
+OTLP_DEADLINE_SLACK_S = 1.0
 
 AttributeValue = str | bool | int | float
 
@@ -139,8 +141,9 @@ class Telemetry:
         )
 
         url = _traces_url(self._env, endpoint)
+        timeout_s = _otlp_timeout_s(self._env)
         try:
-            inner = OTLPSpanExporter(endpoint=url, timeout=_otlp_timeout_s(self._env))
+            inner = OTLPSpanExporter(endpoint=url, timeout=timeout_s)
         # The exporter reads certificates and headers from the environment and
         # can fail in ways we cannot list; a bad collector set-up must not stop
         # the run it would have observed.
@@ -149,7 +152,14 @@ class Telemetry:
                 "otlp", "telemetry: cannot set up OTLP export to %s (%s)", url, exc
             )
             return None
-        return GuardedExporter(inner, f"OTLP endpoint {url}", self.warnings)
+        # The SDK's timeout bounds each socket read, not the whole answer; the
+        # guard's deadline bounds the whole export, a little above it.
+        return GuardedExporter(
+            inner,
+            f"OTLP endpoint {url}",
+            self.warnings,
+            deadline_s=timeout_s + OTLP_DEADLINE_SLACK_S,
+        )
 
 
 def trace_id_of(span: Span) -> str:
