@@ -5,15 +5,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from weavergen.errors import Problem
 from weavergen.registry.deps import (
-    Dependencies,
-    Manifest,
+    DependencyGraph,
     load_dependencies,
     read_manifest,
     view_of_resolved,
@@ -45,8 +44,9 @@ def build_registry(root: Path, *, label: str | None = None) -> BuildResult:
     """Read every file under `root`, resolve, and collect all problems."""
     started = time.perf_counter()
     log = ProblemLog()
+    graph = DependencyGraph(root, _dependency_resolver(log))
     with _cycle_collector_paused():
-        resolution, schema_url = _resolve_folder(root, log, label, depth=0)
+        resolution, schema_url = _resolve_folder(root, log, label, graph)
     problems = log.problems()
     registry = ResolvedRegistry(
         groups=resolution.groups,
@@ -85,10 +85,10 @@ def _cycle_collector_paused() -> Iterator[None]:
 
 
 def _resolve_folder(
-    root: Path, log: ProblemLog, label: str | None, depth: int
+    root: Path, log: ProblemLog, label: str | None, graph: DependencyGraph
 ) -> tuple[Resolution, str]:
     manifest = read_manifest(root, log)
-    deps = _dependencies_of(root, manifest, log, depth)
+    deps = load_dependencies(manifest, root, log, graph)
     loaded = load_folder(root, log, label=label)
     resolution = resolve_groups(
         loaded.groups,
@@ -103,13 +103,13 @@ def _resolve_folder(
     return resolution, manifest.schema_url if manifest is not None else ""
 
 
-def _dependencies_of(
-    root: Path, manifest: Manifest | None, log: ProblemLog, depth: int
-) -> Dependencies:
-    def resolve_dependency(folder: Path, level: int) -> DependencyView:
-        resolution, schema_url = _resolve_folder(folder, log, str(folder), level)
+def _dependency_resolver(
+    log: ProblemLog,
+) -> Callable[[Path, DependencyGraph], DependencyView]:
+    def resolve_dependency(folder: Path, graph: DependencyGraph) -> DependencyView:
+        resolution, schema_url = _resolve_folder(folder, log, str(folder), graph)
         return view_of_resolved(
             resolution.groups, resolution.roots, resolution.specs, schema_url
         )
 
-    return load_dependencies(manifest, root, log, resolve_dependency, depth)
+    return resolve_dependency

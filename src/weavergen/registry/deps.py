@@ -46,7 +46,7 @@ _ID_PREFIXES = {
     "attribute_group": ("registry.", "attribute_group."),
 }
 
-FolderResolver = Callable[[Path, int], DependencyView]
+FolderResolver = Callable[[Path, "DependencyGraph"], DependencyView]
 
 
 @dataclass
@@ -179,30 +179,102 @@ def _import_one(
     return []
 
 
+class DependencyGraph:
+    """The registries one build resolves, each at most once, cycles refused.
+
+    A manifest may list the same registry several times, and registries may
+    share dependencies; resolving each folder again for every mention grows
+    exponentially with the depth, so views are remembered by real path.
+    """
+
+    def __init__(self, root: Path, resolve_folder: FolderResolver) -> None:
+        self._resolve_folder = resolve_folder
+        self.chain: list[Path] = [_real(root)]
+        self.done: dict[Path, DependencyView] = {}
+
+    def view(
+        self, folder: Path, where: Where, log: ProblemLog
+    ) -> DependencyView | None:
+        """Resolve `folder` (or reuse its view); None after reporting a cycle."""
+        real = _real(folder)
+        if real in self.chain:
+            self._report_cycle(real, where, log)
+            return None
+        known = self.done.get(real)
+        if known is not None:
+            return known
+        if len(self.chain) > MAX_DEPTH:
+            log.add(
+                f"dependencies are nested more than {MAX_DEPTH} deep; expected a "
+                "shorter chain of registry manifests",
+                where.at("registry_path"),
+                code="dependency_cycle",
+            )
+            return None
+        self.chain.append(real)
+        try:
+            view = self._resolve_folder(folder, self)
+        finally:
+            self.chain.pop()
+        self.done[real] = view
+        return view
+
+    def _report_cycle(self, real: Path, where: Where, log: ProblemLog) -> None:
+        loop = [*self.chain[self.chain.index(real) :], real]
+        log.add(
+            "dependency cycle: "
+            + " -> ".join(str(p) for p in loop)
+            + "; expected no cycle between registry manifests",
+            where.at("registry_path"),
+            code="dependency_cycle",
+        )
+
+
+def _real(folder: Path) -> Path:
+    try:
+        return folder.resolve()
+    except (OSError, RuntimeError):
+        return folder.absolute()
+
+
 def load_dependencies(
     manifest: Manifest | None,
     root: Path,
     log: ProblemLog,
-    resolve_folder: FolderResolver,
-    depth: int,
+    graph: DependencyGraph,
 ) -> Dependencies:
     """Load every dependency a manifest lists (reporting the ones that fail)."""
     if manifest is None or not manifest.dependencies:
         return Dependencies([])
-    if depth >= MAX_DEPTH:
-        log.add(
-            f"dependencies are nested more than {MAX_DEPTH} deep; expected no cycle "
-            "between registry manifests",
-            Where(manifest.source, ("dependencies",)),
-            code="dependency_cycle",
-        )
-        return Dependencies([])
     views = []
+    listed: dict[Path, str] = {}
     for path, where in manifest.dependencies:
-        view = _load_one(path, where, root, log, resolve=(resolve_folder, depth))
+        folder = _reachable_folder(path, where, root, log)
+        if folder is None or _listed_twice(folder, path, where, listed, log):
+            continue
+        view = _load_one(folder, graph, where, log)
         if view is not None:
             views.append(view)
     return Dependencies(views)
+
+
+def _listed_twice(
+    folder: Path, path: str, where: Where, listed: dict[Path, str], log: ProblemLog
+) -> bool:
+    """Report a dependency that names a folder an earlier entry already named."""
+    real = _real(folder)
+    earlier = listed.get(real)
+    if earlier is None:
+        listed[real] = path
+        return False
+    log.add(
+        f"dependency '{path}' is the same registry as '{earlier}', listed "
+        "earlier in this manifest; expected each dependency once",
+        where.at("registry_path"),
+        code="duplicate_dependency",
+        severity="warning",
+    )
+    return True
 
 
 def _dependency_folder(path: str, root: Path) -> Path:
@@ -217,14 +289,9 @@ def _dependency_folder(path: str, root: Path) -> Path:
     return beside if beside.exists() else Path.cwd() / candidate
 
 
-def _load_one(
-    path: str,
-    where: Where,
-    root: Path,
-    log: ProblemLog,
-    *,
-    resolve: tuple[FolderResolver, int],
-) -> DependencyView | None:
+def _reachable_folder(
+    path: str, where: Where, root: Path, log: ProblemLog
+) -> Path | None:
     try:
         folder = _dependency_folder(path, root)
     except RegistrySourceError as exc:
@@ -238,12 +305,17 @@ def _load_one(
             code="dependency_unreachable",
         )
         return None
+    return folder
+
+
+def _load_one(
+    folder: Path, graph: DependencyGraph, where: Where, log: ProblemLog
+) -> DependencyView | None:
     manifest = read_manifest(folder, log)
     if manifest is not None and manifest.resolved_registry_uri:
         return _load_published(folder, manifest, log)
     logger.debug("resolving dependency registry %s", folder)
-    resolve_folder, depth = resolve
-    return resolve_folder(folder, depth + 1)
+    return graph.view(folder, where, log)
 
 
 def _load_published(
