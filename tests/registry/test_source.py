@@ -64,6 +64,15 @@ def shop_repo(tmp_path: Path) -> Path:
             GitSource("https://host/org/repo.git", None, None),
         ),
         ("git@host:org/repo.git@v2", GitSource("git@host:org/repo.git", "v2", None)),
+        (
+            "https://host/repo.git@release/v1[model]",
+            GitSource("https://host/repo.git", "release/v1", "model"),
+        ),
+        (
+            "https://user@host/org/repo@refs/tags/v1",
+            GitSource("https://user@host/org/repo", "refs/tags/v1", None),
+        ),
+        ("git@host:org/repo@a/b", GitSource("git@host:org/repo", "a/b", None)),
     ],
 )
 def test_git_source_is_split_into_url_ref_and_subfolder(
@@ -174,3 +183,35 @@ def test_command_running_transports_are_not_allowed(tmp_path: Path) -> None:
     with pytest.raises(RegistrySourceError, match="git clone"):
         load_registry(f"ext::sh -c touch% {marker}.git", cache_dir=tmp_path / "c")
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "subfolder", ["../../outside", "linked", "model/../../../outside"]
+)
+def test_subfolder_leading_outside_the_clone_is_refused(
+    tmp_path: Path, subfolder: str
+) -> None:
+    """`[..]` parts or a committed symlink cannot point the registry elsewhere."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "shop.yaml").write_text(MODEL)
+    repo = tmp_path / "repo"
+    (repo / "model").mkdir(parents=True)
+    (repo / "model" / "shop.yaml").write_text(MODEL)
+    (repo / "linked").symlink_to(outside)
+    _git(repo, "init", "--quiet", "--initial-branch=main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "--quiet", "-m", "v1")
+    cache = tmp_path / "cache"
+    with pytest.raises(RegistrySourceError, match=r"leads outside the repository"):
+        check_registry(f"file://{repo}@main[{subfolder}]", cache_dir=cache)
+
+
+@pytest.mark.parametrize("ref", ["release/v1", "refs/tags/v1"])
+def test_refs_containing_a_slash_are_checked_out(
+    shop_repo: Path, tmp_path: Path, ref: str
+) -> None:
+    """`@release/v1` (a branch) and `@refs/tags/v1` name the tagged commit."""
+    _git(shop_repo, "branch", "release/v1", "v1")
+    registry = load_registry(f"file://{shop_repo}@{ref}[model]", cache_dir=tmp_path)
+    assert list(registry.attributes) == ["shop.cart.size"]

@@ -57,23 +57,45 @@ def default_cache_dir() -> Path:
 
 def is_git_source(source: str) -> bool:
     """Say whether `source` names a git repository rather than a folder."""
-    bare = _SUBFOLDER.sub(r"\g<rest>", source)
-    return source.startswith(_GIT_SCHEMES) or bare.split("@")[0].endswith(".git")
+    return source.startswith(_GIT_SCHEMES) or parse_git_source(source).url.endswith(
+        ".git"
+    )
 
 
 def parse_git_source(source: str) -> GitSource:
-    """Split ``url@ref[subfolder]`` into its parts."""
+    """Split ``url@ref[subfolder]`` into its parts.
+
+    The ref starts at the first ``@`` after ``.git``, or else at the first
+    ``@`` in the repository path (after ``scheme://host/`` or ``host:``), so
+    refs may contain ``/`` (``@release/v1``, ``@refs/tags/v1``) and a user
+    name before the host is never taken for a ref.
+    """
     subfolder = None
     match = _SUBFOLDER.match(source)
     if match:
         source, subfolder = match["rest"], match["sub"].strip("/") or None
-    head, _, last = source.rpartition("/")
-    ref = None
-    if "@" in last:
-        last, _, ref = last.partition("@")
-    return GitSource(
-        url=f"{head}/{last}" if head else last, ref=ref or None, subfolder=subfolder
-    )
+    split = _ref_start(source)
+    url, ref = (source, None) if split < 0 else (source[:split], source[split + 1 :])
+    return GitSource(url=url, ref=ref or None, subfolder=subfolder)
+
+
+def _ref_start(source: str) -> int:
+    """The index of the ``@`` that begins the ref, or -1 when there is none."""
+    after_suffix = source.find(".git@")
+    if after_suffix >= 0:
+        return after_suffix + len(".git")
+    return source.find("@", _path_start(source))
+
+
+def _path_start(source: str) -> int:
+    """Where the repository path begins, past any scheme, user and host."""
+    scheme = source.find("://")
+    if scheme >= 0:
+        slash = source.find("/", scheme + 3)
+        return len(source) if slash < 0 else slash
+    colon, slash = source.find(":"), source.find("/")
+    # scp-like `user@host:path`: the host part ends at the first colon.
+    return colon + 1 if colon >= 0 and (slash < 0 or colon < slash) else 0
 
 
 def locate_registry(
@@ -101,13 +123,28 @@ def _locate_git(source: GitSource, cache_dir: Path) -> LocatedRegistry:
             f"git ref '{source.ref}' starts with '-'; expected a tag, branch or commit"
         )
     checkout = clone_once(source.url, source.ref, cache_dir)
-    root = checkout / source.subfolder if source.subfolder else checkout
+    root = _confined_subfolder(source, checkout)
+    return LocatedRegistry(root, str(root))
+
+
+def _confined_subfolder(source: GitSource, checkout: Path) -> Path:
+    """The registry folder inside the checkout; never a folder outside it."""
+    where = f"{source.url}{'@' + source.ref if source.ref else ''}"
+    if not source.subfolder:
+        return checkout
+    inside = checkout.resolve()
+    root = (checkout / source.subfolder).resolve()
+    if root != inside and not root.is_relative_to(inside):
+        raise RegistrySourceError(
+            f"folder [{source.subfolder}] of {where} leads outside the repository "
+            "(through '..' or a symbolic link); expected a folder inside it"
+        )
     if not root.is_dir():
         raise RegistrySourceError(
-            f"folder [{source.subfolder}] does not exist in {source.url}"
-            f"{'@' + source.ref if source.ref else ''}; expected a registry folder"
+            f"folder [{source.subfolder}] does not exist in {where}; "
+            "expected a registry folder"
         )
-    return LocatedRegistry(root, str(root))
+    return root
 
 
 def cache_key(url: str, ref: str | None) -> str:
