@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from dataclasses import replace
@@ -129,6 +130,46 @@ def test_state_dir_from_environment(
 
     assert run_app(["report", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["generations"] == 4
+
+
+def test_state_dir_that_is_a_file_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--state-dir naming a regular file: says it is a file, exit 1."""
+    statefile = tmp_path / "statefile"
+    statefile.write_text("I am a file\n")
+
+    code = run_app(["report", "--state-dir", str(statefile)])
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == (
+        f"error: state folder {statefile} is a file, not a folder; point "
+        "--state-dir at the folder that holds spans.db\n"
+    )
+
+
+def test_damaged_span_row_is_skipped_with_a_warning(
+    state: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A generation row whose attributes are not JSON: report skips it, no traceback."""
+    with sqlite3.connect(state / "spans.db") as conn:
+        conn.execute(
+            "UPDATE spans SET attributes = '{not json' WHERE rowid = "
+            "(SELECT MIN(rowid) FROM spans WHERE name = ?)",
+            (attrs.GENERATION_SPAN,),
+        )
+    conn.close()
+
+    code = run_app(["report", "--state-dir", str(state), "--json"])
+
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert json.loads(out)["generations"] == 3
+    assert "Traceback" not in err
+    assert [r.getMessage().split(" in ")[0] for r in caplog.records] == [
+        "skipped 1 damaged span row(s)"
+    ]
 
 
 @pytest.mark.parametrize(

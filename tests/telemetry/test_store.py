@@ -183,3 +183,73 @@ def test_concurrent_writer_processes_lose_no_spans(tmp_path: Path) -> None:
     rows = SpanStore(path).generations()
     assert len(rows) == 4 * 25 * 4
     assert len({(r["trace_id"], r["span_id"]) for r in rows}) == 400
+
+
+def _foreign_file(path: Path) -> bytes:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE users (id, name)")
+        conn.execute("INSERT INTO users VALUES (1, 'alice')")
+    conn.close()
+    return path.read_bytes()
+
+
+def test_foreign_sqlite_file_is_never_written_into(tmp_path: Path) -> None:
+    """Adding spans to a file with foreign tables fails and leaves it byte-equal."""
+    path = tmp_path / "state" / "spans.db"
+    path.parent.mkdir()
+    before = _foreign_file(path)
+    store = SpanStore(path)
+
+    with pytest.raises(StateError, match=r"not a WeaverGen span store .*users"):
+        store.add([_generation("1" * 16, 100)])
+    with pytest.raises(StateError, match="users"):
+        store.prepare()
+
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["spans.db"]
+
+
+def _damage(path: Path, span_id: str, attributes: str) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE spans SET attributes = ? WHERE span_id = ?", (attributes, span_id)
+        )
+    conn.close()
+
+
+def test_damaged_rows_are_skipped_with_one_counting_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rows whose attributes are not a JSON object are left out and counted once."""
+    store = SpanStore(tmp_path / "spans.db")
+    store.add([_generation(f"{n}" * 16, 100 + n, n=n) for n in (1, 2, 3)])
+    _damage(store.path, "1" * 16, "{not json")
+    _damage(store.path, "2" * 16, "[1, 2]")
+
+    with caplog.at_level("WARNING", logger="weavergen"):
+        rows = store.generations()
+
+    assert [row["attributes"] for row in rows] == [{"n": 3}]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"skipped 2 damaged span row(s) in {store.path} (attributes or resource "
+        "not a JSON object)"
+    ]
+
+
+def test_wal_store_is_read_where_no_shm_file_can_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If SQLite cannot open the store read-only (no -shm), it is read immutable."""
+    store = SpanStore(tmp_path / "spans.db")
+    store.add([_generation("1" * 16, 100, n=1)])
+    real_connect = sqlite3.connect
+
+    def read_only_media(database: str, *args: object, **kwargs: object) -> object:
+        if "mode=ro" in str(database):
+            # What a WAL store on a read-only folder without its -shm gives.
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", read_only_media)
+
+    assert [row["attributes"] for row in store.generations()] == [{"n": 1}]

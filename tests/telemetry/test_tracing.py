@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import socket
+import sqlite3
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opentelemetry import trace
@@ -18,6 +20,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from weavergen.telemetry import SpanStore, Telemetry, attrs, trace_id_of
+from weavergen.telemetry import store as store_module
 
 
 def _one_generation(telemetry: Telemetry, target: str = "python") -> str:
@@ -297,3 +300,37 @@ def test_trickling_otlp_collector_cannot_hold_close_past_the_deadline(
     assert len(ours) == 1
     assert "no answer within 1.5 s" in ours[0]
     assert len(SpanStore(tmp_path / "state" / "spans.db").spans()) == 2
+
+
+def test_locked_store_is_waited_for_once_then_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A store another process keeps locked costs one wait and one warning."""
+    state = tmp_path / "state"
+    with Telemetry(state) as telemetry:
+        _one_generation(telemetry)
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.2)
+    attempts: list[Path] = []
+    real_connect = store_module._connect_for_write
+
+    def counting(path: Path) -> Any:
+        attempts.append(path)
+        return real_connect(path)
+
+    monkeypatch.setattr(store_module, "_connect_for_write", counting)
+    holder = sqlite3.connect(state / "spans.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with caplog.at_level(logging.WARNING), Telemetry(state) as telemetry:
+            _one_generation(telemetry)
+            telemetry.flush()
+            _one_generation(telemetry)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(attempts) == 1
+    assert len(warnings) == 1
+    assert "database is locked" in warnings[0]
+    assert len(SpanStore(state / "spans.db").generations()) == 1

@@ -52,6 +52,11 @@ def report(  # noqa: PLR0917  (Typer maps each parameter to an option)
     """Generations by target, pattern and tier; cost; p50/p95 duration."""
     html_writer = _html_writer() if html is not None else None
     folder = resolve_state_dir(state_dir or global_options(ctx).state_dir)
+    if folder.exists() and not folder.is_dir():
+        raise fail(
+            f"state folder {folder} is a file, not a folder; point --state-dir "
+            "at the folder that holds spans.db"
+        )
     store = SpanStore(span_store_path(folder))
     rows = store.generations(since=_parse_since(since), tenant=tenant)
     summary = summarise_generations(rows)

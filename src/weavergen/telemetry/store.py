@@ -27,8 +27,10 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 # Writers wait this long for another process's transaction before giving up;
-# a batch insert takes milliseconds, so only a stuck process hits the limit.
-BUSY_TIMEOUT_S = 10.0
+# a batch insert takes milliseconds, so only a stuck process hits the limit,
+# and the run then goes on without storing (telemetry never holds the work).
+BUSY_TIMEOUT_S = 5.0
+_OUR_TABLES = frozenset({"spans", "schema_version"})
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
@@ -165,7 +167,7 @@ class SpanStore:
                 rows = conn.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
             raise _unreadable(self.path, str(exc)) from exc
-        return [_row_to_dict(row) for row in rows]
+        return _readable_rows(rows, self.path)
 
 
 @contextmanager
@@ -173,6 +175,8 @@ def _connect_for_write(path: Path) -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        # Checked before the journal switch: a foreign file stays byte-identical.
+        _refuse_foreign_tables(conn, path)
         conn.execute("PRAGMA journal_mode = WAL")
         yield conn
     except BaseException:
@@ -185,12 +189,53 @@ def _connect_for_write(path: Path) -> Iterator[sqlite3.Connection]:
 
 @contextmanager
 def _connect_read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    conn = _open_read_only(path)
     try:
         yield conn
     finally:
         conn.close()
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open read-only; on read-only media a WAL store without -shm needs immutable.
+
+    SQLite must create the -shm file to read a WAL database in ``mode=ro``;
+    where it cannot (a read-only folder), ``immutable=1`` reads the main file
+    as it is, which is all a report needs.
+    """
+    base = path.resolve().as_uri()
+    try:
+        return _checked_connect(f"{base}?mode=ro")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise  # a writer holds it: immutable would read a half-written state
+        logger.debug("reading %s immutable: %s", path, exc)
+    return sqlite3.connect(f"{base}?immutable=1", uri=True)
+
+
+def _checked_connect(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _refuse_foreign_tables(conn: sqlite3.Connection, path: Path) -> None:
+    foreign = _table_names(conn) - _OUR_TABLES
+    if foreign:
+        raise StateError(
+            f"{path} is not a WeaverGen span store (it has the tables "
+            f"{', '.join(sorted(foreign))}); spans are not stored and the file "
+            "was left untouched: point --state-dir elsewhere"
+        )
+
+
+def _table_names(conn: sqlite3.Connection) -> set[str]:
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+    return {name for (name,) in rows}
 
 
 def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
@@ -204,10 +249,7 @@ def _ensure_schema(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _has_spans_table(conn: sqlite3.Connection, path: Path) -> bool:
-    tables = {
-        name
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-    }
+    tables = _table_names(conn)
     if not tables:
         return False  # an empty file: nothing was ever written
     if not {"spans", "schema_version"} <= tables:
@@ -232,6 +274,31 @@ def _newer_schema(path: Path, version: int) -> StateError:
     )
 
 
+def _readable_rows(rows: Sequence[tuple[Any, ...]], path: Path) -> list[dict[str, Any]]:
+    """Convert rows, leaving out (with one warning) those a crash or edit damaged."""
+    spans: list[dict[str, Any]] = []
+    for row in rows:
+        try:
+            spans.append(_row_to_dict(row))
+        except (ValueError, TypeError) as exc:
+            logger.debug("damaged span row %s/%s: %s", row[0], row[1], exc)
+    if len(spans) < len(rows):
+        logger.warning(
+            "skipped %d damaged span row(s) in %s (attributes or resource not "
+            "a JSON object)",
+            len(rows) - len(spans),
+            path,
+        )
+    return spans
+
+
+def _json_object(text: object) -> dict[str, Any]:
+    value = json.loads(text) if isinstance(text, str | bytes) else None
+    if not isinstance(value, dict):
+        raise ValueError(f"not a JSON object: {str(text)[:40]!r}")
+    return value
+
+
 def _row_to_dict(row: tuple[Any, ...]) -> dict[str, Any]:
     trace_id, span_id, parent, name, kind, status, start_ns, end_ns = row[:8]
     return {
@@ -246,8 +313,8 @@ def _row_to_dict(row: tuple[Any, ...]) -> dict[str, Any]:
         "start": _from_ns(start_ns),
         "end": _from_ns(end_ns),
         "duration_s": max(end_ns - start_ns, 0) / 1e9,
-        "attributes": json.loads(row[8]),
-        "resource": json.loads(row[9]),
+        "attributes": _json_object(row[8]),
+        "resource": _json_object(row[9]),
     }
 
 
