@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -92,14 +93,79 @@ def test_git_registry_at_a_tag_is_cloned_and_resolved(
     assert len(list(cache.iterdir())) == 1
 
 
-def test_git_clone_is_reused_and_never_redone(shop_repo: Path, tmp_path: Path) -> None:
-    """A second load uses the cached clone even when the origin is gone."""
+def test_cached_tag_is_used_with_a_warning_when_origin_is_unreachable(
+    shop_repo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Offline, a tag's cached clone still serves, with a warning saying its age."""
     cache = tmp_path / "clones"
     url = f"file://{shop_repo}@v1[model]"
     first = load_registry(url, cache_dir=cache).to_json()
     shop_repo.rename(tmp_path / "moved-away")
     assert load_registry(url, cache_dir=cache).to_json() == first
     assert len(list(cache.iterdir())) == 1
+    (warning,) = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert f"could not fetch file://{shop_repo}@v1" in warning
+    assert "using the cached copy fetched less than a minute ago" in warning
+
+
+def test_full_commit_id_is_served_from_the_cache_without_fetching(
+    shop_repo: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A 40-hex commit never changes: its clone is reused, no fetch, no warning."""
+    commit = subprocess.run(
+        ["git", "-C", str(shop_repo), "rev-parse", "v1"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    url = f"file://{shop_repo}@{commit}[model]"
+    load_registry(url, cache_dir=tmp_path / "c")
+    shop_repo.rename(tmp_path / "moved-away")
+    registry = load_registry(url, cache_dir=tmp_path / "c")
+    assert list(registry.attributes) == ["shop.cart.size"]
+    assert [r for r in caplog.records if r.levelname == "WARNING"] == []
+
+
+@pytest.mark.parametrize("ref", ["@main", ""])
+def test_branch_or_default_branch_is_fetched_again_when_it_moves(
+    shop_repo: Path, tmp_path: Path, ref: str
+) -> None:
+    """A branch (or no ref) is re-fetched on each use, so a new commit shows."""
+    url = f"file://{shop_repo}{ref}[model]"
+    before = load_registry(url, cache_dir=tmp_path / "c")
+    (shop_repo / "model" / "shop.yaml").write_text(
+        MODEL.replace("shop.cart.size", "shop.cart.count")
+    )
+    _git(shop_repo, "commit", "--quiet", "-am", "count")
+    after = load_registry(url, cache_dir=tmp_path / "c")
+    assert (list(before.attributes), list(after.attributes)) == (
+        ["shop.cart.items"],
+        ["shop.cart.count"],
+    )
+
+
+def test_cache_entry_that_is_a_file_is_reported_and_left_alone(
+    shop_repo: Path, tmp_path: Path
+) -> None:
+    """A stray file where the clone should be gives a clear error, not a traceback."""
+    url = f"file://{shop_repo}@v1[model]"
+    load_registry(url, cache_dir=tmp_path / "c")
+    (entry,) = (tmp_path / "c").iterdir()
+    shutil.rmtree(entry)
+    entry.write_text("mine")
+    with pytest.raises(RegistrySourceError, match=r"cache entry .* is not a folder"):
+        load_registry(url, cache_dir=tmp_path / "c")
+    assert entry.read_text() == "mine"
+
+
+def test_missing_repository_says_what_git_found(tmp_path: Path) -> None:
+    """The message carries git's reason, not its closing advice."""
+    missing = tmp_path / "nothing.git"
+    with pytest.raises(RegistrySourceError) as caught:
+        load_registry(f"file://{missing}", cache_dir=tmp_path / "c")
+    message = str(caught.value)
+    assert f"'{missing}' does not appear to be a git repository" in message
+    assert "and the repository exists" not in message
 
 
 def test_cache_folder_comes_from_the_environment(
@@ -124,7 +190,9 @@ def test_each_ref_gets_its_own_clone(shop_repo: Path, tmp_path: Path) -> None:
 
 def test_unknown_ref_is_a_source_error(shop_repo: Path, tmp_path: Path) -> None:
     """A ref the repository does not have raises `RegistrySourceError` saying so."""
-    with pytest.raises(RegistrySourceError, match=r"git clone of .*@v9 failed"):
+    with pytest.raises(
+        RegistrySourceError, match=r"git clone of .*@v9 failed: unknown ref 'v9'"
+    ):
         load_registry(f"file://{shop_repo}@v9[model]", cache_dir=tmp_path / "c")
 
 

@@ -2,9 +2,11 @@
 
 A git source is written the way Weaver accepts it,
 ``<url>[@<ref>][[<subfolder>]]`` (``https://host/repo.git@v1.2[model]``).
-It is cloned once with the `git` command into a cache folder keyed by URL
-and ref, and reused on every later run: the clone lands in a temporary
-folder first and is renamed into place, so a half-done clone is never used.
+It is cloned with the `git` command into a cache folder keyed by URL and
+ref: the clone lands in a temporary folder first and is renamed into place,
+so a half-done clone is never used. A full commit id is immutable and served
+from the cache; a branch, a tag or the default branch is fetched again on
+each use, falling back to the cached copy (with a warning) when offline.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,8 @@ CACHE_ENV = "WEAVERGEN_CACHE_DIR"
 DEFAULT_REGISTRY = Path(__file__).resolve().parent / "default"
 GIT_TIMEOUT_S = 600
 _GIT_SCHEMES = ("http://", "https://", "file://", "ssh://", "git://", "git@")
+_COMMIT_ID = re.compile(r"^[0-9a-fA-F]{40}$")
+_FETCH_STAMP = "weavergen-fetched"
 _SUBFOLDER = re.compile(r"^(?P<rest>.*)\[(?P<sub>[^\[\]]*)\]$")
 
 
@@ -156,11 +161,35 @@ def cache_key(url: str, ref: str | None) -> str:
 
 
 def clone_once(url: str, ref: str | None, cache_dir: Path) -> Path:
-    """Give the cached checkout of `url` at `ref`, cloning it if not there yet."""
+    """Give the cached checkout of `url` at `ref`, cloning or refreshing it.
+
+    A full commit id never changes, so its clone is used as it is; a branch,
+    a tag or the default branch is fetched again on each use.
+    """
     target = cache_dir / cache_key(url, ref)
-    if target.is_dir():
-        logger.debug("reusing cached clone %s", target)
+    if not target.exists() and not target.is_symlink():
+        _clone_into_cache(url, ref, cache_dir, target)
         return target
+    _check_cache_entry(target, url)
+    if _COMMIT_ID.match(ref or ""):
+        logger.debug("reusing cached clone %s of a fixed commit", target)
+    else:
+        _refresh(target, url, ref)
+    return target
+
+
+def _check_cache_entry(target: Path, url: str) -> None:
+    """Refuse a cache entry that is not a clone, leaving it as it is."""
+    what = "is not a folder" if not target.is_dir() else "is not a git clone"
+    if target.is_dir() and (target / ".git").is_dir():
+        return
+    raise RegistrySourceError(
+        f"the clone cache entry {target} {what}; expected WeaverGen's clone of "
+        f"{url} there: move it away, or set {CACHE_ENV} to another folder"
+    )
+
+
+def _clone_into_cache(url: str, ref: str | None, cache_dir: Path, target: Path) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".clone-", dir=cache_dir))
@@ -170,20 +199,69 @@ def clone_once(url: str, ref: str | None, cache_dir: Path) -> Path:
         ) from exc
     try:
         _clone(url, ref, staging / "repo")
+        _stamp_fetched(staging / "repo")
         _move_into_place(staging / "repo", target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     logger.info("cloned %s%s into %s", url, f"@{ref}" if ref else "", target)
-    return target
 
 
 def _move_into_place(clone: Path, target: Path) -> None:
     try:
         clone.rename(target)
-    except OSError:
+    except OSError as exc:
         # Another run finished the same clone first; theirs is as good.
         if not target.is_dir():
-            raise
+            raise RegistrySourceError(
+                f"cannot put the clone of {target.name} into {target}: "
+                f"{exc.strerror}; expected a free place in the clone cache"
+            ) from exc
+
+
+def _refresh(target: Path, url: str, ref: str | None) -> None:
+    """Fetch `ref` again and check it out; keep the old copy when offline."""
+    repo = ["git", "-C", str(target)]
+    failure = _run_git(
+        [*repo, "fetch", "--quiet", "--depth", "1", "origin", ref or "HEAD"]
+    )
+    if failure is None:
+        failure = _run_git(
+            [*repo, "checkout", "--quiet", "--force", "--detach", "FETCH_HEAD"]
+        )
+    if failure is None:
+        _stamp_fetched(target)
+        logger.debug("refreshed cached clone %s", target)
+        return
+    logger.warning(
+        "could not fetch %s%s (%s); using the cached copy fetched %s ago",
+        url,
+        f"@{ref}" if ref else "",
+        failure,
+        _age(target),
+    )
+
+
+def _stamp_fetched(clone: Path) -> None:
+    """Record when the clone last matched its origin (for the offline warning)."""
+    try:
+        (clone / ".git" / _FETCH_STAMP).touch()
+    except OSError:
+        logger.debug("cannot stamp %s as fetched", clone)
+
+
+def _age(clone: Path) -> str:
+    stamp = clone / ".git" / _FETCH_STAMP
+    try:
+        seconds = (
+            time.time() - (stamp if stamp.exists() else clone / ".git").stat().st_mtime
+        )
+    except OSError:
+        return "an unknown time"
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count > 1 else ''}"
+    return "less than a minute"
 
 
 def _clone(url: str, ref: str | None, dest: Path) -> None:
@@ -193,12 +271,16 @@ def _clone(url: str, ref: str | None, dest: Path) -> None:
         return
     # A commit id cannot be cloned by name: fetch everything, then check it out.
     shutil.rmtree(dest, ignore_errors=True)
+    where = f"{url}@{ref}" if ref else url
     failure = _run_git(["git", "clone", "--quiet", "--", url, str(dest)])
-    if failure is None and ref:
-        failure = _run_git(["git", "-C", str(dest), "checkout", "--quiet", ref])
     if failure is not None:
-        where = f"{url}@{ref}" if ref else url
         raise RegistrySourceError(f"git clone of {where} failed: {failure}")
+    checkout = ["git", "-C", str(dest), "checkout", "--quiet", "--detach"]
+    if ref and _run_git([*checkout, ref]) is not None:
+        raise RegistrySourceError(
+            f"git clone of {where} failed: unknown ref '{ref}'; expected a "
+            "branch, tag or commit id of that repository"
+        )
 
 
 def _run_git(command: list[str]) -> str | None:
@@ -222,8 +304,19 @@ def _run_git(command: list[str]) -> str | None:
         raise RegistrySourceError("the git command is not installed") from exc
     except subprocess.TimeoutExpired:
         return f"no answer after {GIT_TIMEOUT_S}s"
-    if done.returncode == 0:
-        return None
-    return (
-        done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "unknown error"
+    return None if done.returncode == 0 else _git_reason(done.stderr)
+
+
+def _git_reason(stderr: str) -> str:
+    """The lines of git's complaint that say what went wrong, in one line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    reasons = [
+        line.split(":", 1)[1].strip()
+        for line in lines
+        if line.startswith(("fatal:", "error:"))
+    ]
+    if not reasons:
+        return lines[-1] if lines else "unknown error"
+    return "; ".join(
+        r for r in reasons if r != "Could not read from remote repository."
     )
