@@ -353,3 +353,38 @@ def test_real_semconv_resolves_without_problems(semconv_model: Path) -> None:
         "server.address",
         "server.port",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        """\
+        groups:
+          - id: metric.shop.count
+            type: metric
+            metric_name: shop.count
+            instrument: counter
+            unit: ""
+            stability: stable
+            brief: Items counted.
+        """,
+        """\
+        file_format: definition/2
+        metrics:
+          - name: shop.count
+            instrument: counter
+            unit: ""
+            stability: stable
+            brief: Items counted.
+        """,
+    ],
+    ids=["v1", "v2"],
+)
+def test_empty_metric_unit_is_kept_as_weaver_keeps_it(
+    write_registry: WriteRegistry, text: str
+) -> None:
+    """`unit: ""` stays in the resolved metric as "" rather than vanishing."""
+    registry = load_registry(write_registry({"m.yaml": text}))
+    metric = registry.group("metric.shop.count")
+    assert (metric["instrument"], metric["unit"]) == ("counter", "")
+    assert '"unit": ""' in registry.to_json()

@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 AttributeLookup = Callable[[str], dict[str, Any] | None]
 _EMPTY_SKIPPED = ("brief", "note")
+# Weaver writes a metric's `unit: ""` (dimensionless, unnamed) as given.
+_KEPT_WHEN_EMPTY = frozenset({"unit"})
 _OUTPUT_FIELDS = ATTRIBUTE_FIELDS[1:]
 
 
@@ -223,7 +225,7 @@ def _group_output(group: GroupSpec, attrs: list[dict[str, Any]]) -> dict[str, An
         value = values.get(key)
         if key in ("id", "type", "brief"):
             out[key] = value if value is not None else ""
-        elif value is not None and value not in ("", []):
+        elif value is not None and (key in _KEPT_WHEN_EMPTY or value not in ("", [])):
             out[key] = value
     return out
 
