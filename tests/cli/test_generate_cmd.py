@@ -179,6 +179,32 @@ def test_misspelt_pattern_exits_1_and_records_nothing(
     assert json.loads(capsys.readouterr().out)["generations"] == 0
 
 
+def test_intent_that_is_not_utf8_exits_1_before_any_model_is_billed(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A non-UTF-8 intent byte was billed, then a traceback when cached."""
+    state = tmp_path / "state"
+    code, out, err = generate(
+        registry, capsys, "--intent", "\udcffx", "--state-dir", str(state)
+    )
+    assert (code, out) == (1, "")
+    assert (
+        err == "error: intent has the byte 0xff, which is not UTF-8 at "
+        "character 0; expected printable UTF-8 text\n"
+    )
+    assert run_app(["report", "--json", "--state-dir", str(state)]) == 0
+    assert json.loads(capsys.readouterr().out)["generations"] == 0
+
+
+def test_nan_budget_is_refused_not_taken_as_no_cap(
+    registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--budget-usd nan` was accepted and let every call through."""
+    code, out, err = generate(registry, capsys, "--budget-usd", "nan")
+    assert (code, out) == (1, "")
+    assert err.startswith("error: budget nan USD is not a finite number")
+
+
 def two_model_config(tmp_path: Path, small: str, big: str) -> Path:
     """small_local and big_cloud; each argument is its extra TOML lines."""
     path = tmp_path / "weavergen.toml"

@@ -69,6 +69,51 @@ def test_negative_budget_is_refused() -> None:
         check_request(request, TARGETS)
 
 
+@pytest.mark.parametrize("budget", [float("nan"), float("inf")])
+def test_budget_that_is_not_finite_is_refused(budget: float) -> None:
+    """A NaN cap would never stop a call (NaN compares false), so it is refused."""
+    request = GenerationRequest("python", "attributes", budget_usd=budget)
+    with pytest.raises(RequestError, match="not a finite number"):
+        check_request(request, TARGETS)
+
+
+def test_intent_with_bytes_that_are_not_utf8_is_refused() -> None:
+    """A non-UTF-8 byte (surrogate escape from argv) is named, not a traceback."""
+    request = GenerationRequest("go", "attributes", intent="\udcff bad")
+    with pytest.raises(RequestError, match=r"intent has the byte 0xff, which"):
+        check_request(request, TARGETS)
+
+
+def test_tenant_with_a_control_character_is_refused() -> None:
+    """An escape code in a tenant would restyle every report that shows it."""
+    request = GenerationRequest("go", "attributes", tenant="acme\x1b[31m")
+    with pytest.raises(RequestError, match=r"tenant has the control character U\+001B"):
+        check_request(request, TARGETS)
+
+
+def test_empty_tenant_is_refused() -> None:
+    """A blank tenant would file spend under no one."""
+    request = GenerationRequest("go", "attributes", tenant="  ")
+    with pytest.raises(RequestError, match="tenant is empty"):
+        check_request(request, TARGETS)
+
+
+def test_intent_longer_than_the_limit_is_refused() -> None:
+    """A megabyte intent is refused before any model is asked (and billed)."""
+    request = GenerationRequest("go", "attributes", intent="x" * 1_000_000)
+    with pytest.raises(RequestError, match="intent is 1,000,000 characters long"):
+        check_request(request, TARGETS)
+
+
+def test_multiline_intent_and_path_like_tenant_are_accepted() -> None:
+    """Newlines and tabs belong in an intent; a tenant is a label, not a path."""
+    request = GenerationRequest(
+        "go", "attributes", intent="one\n\ttwo", tenant="../team-a"
+    )
+    check_request(request, TARGETS)
+    assert request.tenant == "../team-a"
+
+
 def test_unknown_group_suggests_close_matches() -> None:
     """An unknown group id is rejected with the nearest real id."""
     request = GenerationRequest("python", "attributes", ("registry.htp",))

@@ -11,6 +11,8 @@ expected and suggests close matches.
 from __future__ import annotations
 
 import difflib
+import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -30,6 +32,11 @@ PATTERNS = (
 )
 TIERS = ("template", "cache", "local", "cloud", "consensus")
 STOP_REASONS = ("quality_floor", "budget", "exhausted")
+# An intent is a wish, not a document: a megabyte of it would be sent to
+# every model the cascade tries (and billed each time).
+MAX_INTENT_CHARS = 16_000
+MAX_TENANT_CHARS = 128
+MAX_PATTERN_CHARS = 128
 
 Subject = str | tuple[str, ...]
 
@@ -132,16 +139,66 @@ def normalise_intent(intent: str | None) -> str | None:
 def check_request(request: GenerationRequest, targets: Iterable[str]) -> None:
     """Raise :class:`RequestError` unless the request's knobs make sense."""
     _check_choice("target", request.target, tuple(targets))
+    _check_texts(request)
     _check_pattern(request.pattern, request.intent)
     if not 0.0 <= request.quality_floor <= 1.0:
         raise RequestError(
             f"quality floor {request.quality_floor} is outside [0, 1]; "
             "expected a share such as 0.95"
         )
-    if request.budget_usd is not None and request.budget_usd < 0:
+    _check_budget(request.budget_usd)
+
+
+def _check_budget(budget_usd: float | None) -> None:
+    # NaN compares false with everything, so a NaN cap would never stop a
+    # call; an infinite one is no cap either, and says so only by accident.
+    if budget_usd is None:
+        return
+    if not math.isfinite(budget_usd):
         raise RequestError(
-            f"budget {request.budget_usd} USD is negative; expected 0 or more"
+            f"budget {budget_usd} USD is not a finite number; expected an "
+            "amount such as 0.05, or no --budget-usd for no cap"
         )
+    if budget_usd < 0:
+        raise RequestError(f"budget {budget_usd} USD is negative; expected 0 or more")
+
+
+def _check_texts(request: GenerationRequest) -> None:
+    _check_text("tenant", request.tenant, MAX_TENANT_CHARS, multiline=False)
+    if not request.tenant.strip():
+        raise RequestError("tenant is empty; expected a name such as 'default'")
+    _check_text("pattern", request.pattern, MAX_PATTERN_CHARS, multiline=False)
+    if request.intent is not None:
+        _check_text("intent", request.intent, MAX_INTENT_CHARS, multiline=True)
+
+
+def _check_text(what: str, value: str, max_chars: int, *, multiline: bool) -> None:
+    """Refuse text that cannot be stored or shown: bad bytes, controls, bulk."""
+    if len(value) > max_chars:
+        raise RequestError(
+            f"{what} is {len(value):,} characters long; expected at most {max_chars:,}"
+        )
+    for offset, char in enumerate(value):
+        if _unacceptable(char, multiline):
+            raise RequestError(
+                f"{what} has {_describe_char(char)} at character {offset}; "
+                "expected printable UTF-8 text"
+            )
+
+
+def _unacceptable(char: str, multiline: bool) -> bool:
+    if multiline and char in "\n\t":
+        return False
+    # Cs: a byte that was not UTF-8 (surrogate escape); Cc: control codes
+    # such as ESC, which would restyle a terminal showing the value.
+    return unicodedata.category(char) in ("Cc", "Cs")
+
+
+def _describe_char(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"the byte 0x{code - 0xDC00:02x}, which is not UTF-8"
+    return f"the control character U+{code:04X}"
 
 
 def select_slice(
