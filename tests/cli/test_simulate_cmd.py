@@ -75,3 +75,17 @@ def test_same_seed_reproduces_the_figures(
     ]
     keys = ("tier_mix", "model_mix", "cache_hit_rate", "naive_cost_usd_total")
     assert [runs[0][k] for k in keys] == [runs[1][k] for k in keys]
+
+
+def test_a_billion_requests_is_one_error_line_and_exit_1(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The workload size is checked before anything is drawn or run."""
+    argv = ["simulate", "-r", str(registry), "--requests", str(10**9)]
+    code = run_app([*argv, "--state-dir", str(tmp_path / "s")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == (
+        "error: 1,000,000,000 requests is outside 1 to 100,000; run a larger "
+        "workload as several seeds\n"
+    )

@@ -9,7 +9,8 @@ import pytest
 
 from tests.engine.engine_fakes import GROUPS, ScriptedModel, make_pipeline, validate
 from weavergen.cache import VerifiedCache
-from weavergen.engine.simulate import build_workload, run_simulation
+from weavergen.engine.simulate import MAX_REQUESTS, build_workload, run_simulation
+from weavergen.errors import RequestError
 
 
 def fleet(*answers: str) -> list[ScriptedModel]:
@@ -31,6 +32,13 @@ def test_same_seed_gives_the_same_workload() -> None:
     """The workload is a pure function of registry, size and seed."""
     assert build_workload(GROUPS, 50, 7) == build_workload(GROUPS, 50, 7)
     assert build_workload(GROUPS, 50, 7) != build_workload(GROUPS, 50, 8)
+
+
+@pytest.mark.parametrize("requests", [0, MAX_REQUESTS + 1, 10**9])
+def test_workload_size_outside_the_limit_is_refused_at_once(requests: int) -> None:
+    """`--requests 1000000000` drew a billion requests up front and never ended."""
+    with pytest.raises(RequestError, match=r"requests is outside 1 to 100,000"):
+        build_workload(GROUPS, requests, 7)
 
 
 def test_workload_is_skewed_towards_popular_requests() -> None:

@@ -31,11 +31,16 @@ from typing import Any
 from weavergen.engine.pipeline import Pipeline, cache_key
 from weavergen.engine.prompt import build_prompt
 from weavergen.engine.request import TARGETS, GenerationRequest, GenerationResult
+from weavergen.errors import RequestError
 from weavergen.models.chat import ChatModel
 
 log = logging.getLogger(__name__)
 
 ZIPF_EXPONENT = 1.1
+# Each request is a real pipeline run (tens of milliseconds) and a stored
+# span, and the workload is drawn up front: a million would take hours and
+# gigabytes, a billion never ends. The limit makes the refusal immediate.
+MAX_REQUESTS = 100_000
 INTENT_SHARE = 0.05
 # Each intent comes in wordings close enough for the semantic cache to match
 # and one reworded far enough that it must not.
@@ -83,6 +88,11 @@ def build_workload(
     groups: Sequence[Mapping[str, Any]], requests: int, seed: int
 ) -> Workload:
     """Draw ``requests`` requests, Zipf over a seeded ranking of combinations."""
+    if not 1 <= requests <= MAX_REQUESTS:
+        raise RequestError(
+            f"{requests:,} requests is outside 1 to {MAX_REQUESTS:,}; run a "
+            "larger workload as several seeds"
+        )
     rng = random.Random(seed)
     universe = _combinations(groups)
     rng.shuffle(universe)
