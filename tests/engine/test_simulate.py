@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.engine.engine_fakes import GROUPS, ScriptedModel, make_pipeline, validate
+from tests.engine.engine_fakes import (
+    GROUPS,
+    FakeVerdict,
+    ScriptedModel,
+    make_pipeline,
+    validate,
+)
 from weavergen.cache import VerifiedCache
 from weavergen.engine.simulate import MAX_REQUESTS, build_workload, run_simulation
 from weavergen.errors import RequestError
@@ -79,6 +86,29 @@ def test_routed_run_costs_less_than_naive_and_serves_only_valid_code(
     assert 0 < figures["cache_hit_rate"] < 1
     assert figures["tier_mix"]["cache"] == figures["cache_hit_rate"]
     assert set(figures["model_mix"]) == {"qwen3_local", "claude_haiku"}
+
+
+def test_served_failing_validation_comes_from_the_second_validator_only(
+    tmp_path: Path,
+) -> None:
+    """A pipeline that passes everything is caught by the outside check."""
+    lenient = make_pipeline(
+        fleet("bad"),
+        cache=VerifiedCache(tmp_path / "c.db"),
+        validate=lambda *_args, **_kw: FakeVerdict(1.0, True, 1.0, []),
+    )
+    calls: list[str] = []
+
+    def strict(code: str, target: str, pattern: str, groups: list[Any]) -> Any:
+        calls.append(code)
+        return validate(code, target, pattern, groups)
+
+    workload = build_workload(GROUPS, 30, 7)
+    figures = run_simulation(lenient, workload, fleet(), strict)
+    assert figures["served"] == 30
+    assert figures["served_failing_validation"] == 30
+    assert figures["served_quality"] == 0.0
+    assert len(calls) == len(set(workload.requests))
 
 
 def test_parallel_lanes_give_the_serial_figures(tmp_path: Path) -> None:

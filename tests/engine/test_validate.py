@@ -116,6 +116,25 @@ def test_identical_validations_are_memoised(monkeypatch: pytest.MonkeyPatch) -> 
     assert memo_stats() == (1, 1)
 
 
+def test_fresh_validation_runs_the_toolchain_despite_the_memo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`fresh=True` is a real second look: the memoised verdict is not reused."""
+    runs = []
+    real = validate_module.check_syntax
+
+    def counting(code: str, target: str, **kwargs: Any) -> CheckOutcome:
+        runs.append(target)
+        return real(code, target, **kwargs)
+
+    monkeypatch.setattr(validate_module, "check_syntax", counting)
+    first = validate(GOOD_PYTHON, "python", "attributes", GROUPS)
+    again = validate(GOOD_PYTHON, "python", "attributes", GROUPS, fresh=True)
+    assert again is not first
+    assert (again.score, again.passed) == (first.score, first.passed) == (1.0, True)
+    assert runs == ["python", "python"]
+
+
 def test_transient_toolchain_trouble_is_not_memoised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

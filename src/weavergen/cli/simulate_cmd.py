@@ -9,6 +9,7 @@ are also written to ``simulation.json`` in the state folder.
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from pathlib import Path
@@ -73,8 +74,11 @@ def run(
             loaded, tracer=telemetry.tracer, state_dir=folder, models=fleet
         )
         naive_fleet = simulated_fleet(seed)
+        # The served-quality check must not reuse the pipeline's memoised
+        # verdicts, or it would only repeat them.
+        second_look = functools.partial(validate, fresh=True)
         figures = run_simulation(
-            pipeline, workload, naive_fleet, validate, workers=workers
+            pipeline, workload, naive_fleet, second_look, workers=workers
         )
     figures.update(seed=seed, registry=source, state_dir=str(folder))
     return figures

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -118,10 +119,11 @@ def run_simulation(
     counters) is visible to another, so the figures equal a serial run's.
     """
     naive = NaiveBaseline(pipeline, naive_fleet)
+    second_look = SecondLook(pipeline, validate)
     lanes = _lanes(workload.requests)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         tallies = list(
-            pool.map(lambda lane: _run_lane(pipeline, lane, naive, validate), lanes)
+            pool.map(lambda lane: _run_lane(pipeline, lane, naive, second_look), lanes)
         )
     return summarise(_merge(tallies), workload, pipeline)
 
@@ -141,14 +143,14 @@ def _run_lane(
     pipeline: Pipeline,
     lane: list[GenerationRequest],
     naive: NaiveBaseline,
-    validate: Validator,
+    second_look: SecondLook,
 ) -> Tally:
     tally = Tally()
     for request in lane:
         result = pipeline.generate(request)
         tally.results.append(result)
         tally.naive_usd += naive.cost_usd(request)
-        tally.failing_served += _fails_again(result, request, validate, pipeline)
+        tally.failing_served += second_look.fails(result, request)
     return tally
 
 
@@ -233,19 +235,39 @@ def summarise(tally: Tally, workload: Workload, pipeline: Pipeline) -> dict[str,
     }
 
 
-def _fails_again(
-    result: GenerationResult,
-    request: GenerationRequest,
-    validate: Validator,
-    pipeline: Pipeline,
-) -> int:
-    # An independent second look at what was served: the same oracle, called
-    # outside the pipeline, on the served text.
-    if not result.served:
-        return 0
-    groups = pipeline.slice_of(request)
-    verdict = validate(result.code, request.target, request.pattern, groups)
-    return 0 if verdict.passed else 1
+class SecondLook:
+    """An independent check of what was served, outside the pipeline.
+
+    The pipeline's own verdicts are memoised by the validator; the caller
+    should pass a validator that ignores that memo (``fresh=True``), so each
+    distinct served text is judged again. This class remembers only its own
+    verdicts, so a text served a thousand times is compiled once more, not a
+    thousand times.
+    """
+
+    def __init__(self, pipeline: Pipeline, validate: Validator) -> None:
+        self.pipeline = pipeline
+        self.validate = validate
+        self._verdicts: dict[tuple[str, str, str, Any], bool] = {}
+        self._lock = threading.Lock()
+
+    def fails(self, result: GenerationResult, request: GenerationRequest) -> int:
+        """1 when a served result fails validation on a second look, else 0."""
+        if not result.served:
+            return 0
+        key = (result.code, request.target, request.pattern, request.subject)
+        with self._lock:
+            known = self._verdicts.get(key)
+        if known is None:
+            known = self._judge(result.code, request)
+            with self._lock:
+                self._verdicts[key] = known
+        return 0 if known else 1
+
+    def _judge(self, code: str, request: GenerationRequest) -> bool:
+        groups = self.pipeline.slice_of(request)
+        verdict = self.validate(code, request.target, request.pattern, groups)
+        return bool(verdict.passed)
 
 
 def _combinations(groups: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str]]:

@@ -115,15 +115,17 @@ def validate(
     *,
     content_hash: str | None = None,
     timeout_s: float | None = None,
+    fresh: bool = False,
 ) -> Validation:
     """Judge ``code`` as the ``pattern`` artifact for ``target`` over ``groups``.
 
     ``content_hash`` may pass the slice's hash when the caller has it, to
-    spare hashing a large slice on every call.
+    spare hashing a large slice on every call. ``fresh`` ignores the memo
+    (the toolchain runs again), for checks that must not reuse a verdict.
     """
     target = canonical_target(target)
     key = memo_key(code, target, pattern, content_hash or slice_hash(groups))
-    known = _MEMO.get(key)
+    known = None if fresh else _MEMO.get(key)
     if known is not None:
         return known
     outcome = check_syntax(code, target, timeout_s=timeout_s)
