@@ -79,6 +79,34 @@ def test_estimated_cost_over_budget_stops_before_calling() -> None:
     assert (models[0].calls, models[1].calls) == (1, 0)
 
 
+class Verbose(Model):
+    """Writes 2,000 tokens, or fewer when ``max_output_tokens`` says so."""
+
+    def complete(self, prompt: Prompt) -> Completion:
+        self.calls += 1
+        self.asked = prompt.max_output_tokens
+        usage = Usage(1000, min(2000, prompt.max_output_tokens))
+        return Completion(
+            self.name, "fake", GOOD, usage, self.price.cost_usd(usage), 0.2, True
+        )
+
+
+def test_a_reply_longer_than_the_estimate_cannot_pass_the_budget() -> None:
+    """The estimate assumed 500 output tokens; the cap bounds what is billed."""
+    model = Verbose("wordy", GOOD)
+    outcome = cascade([model], budget=0.002)
+    assert 990 <= model.asked <= 1000
+    assert outcome.attempts[0].cost.cost_usd <= 0.002
+    assert outcome.winner is not None
+
+
+def test_without_a_budget_max_output_tokens_is_left_alone() -> None:
+    """No cap, no trimming: the prompt's own bound is sent."""
+    model = Verbose("wordy", GOOD)
+    cascade([model])
+    assert model.asked == 4096
+
+
 def test_model_calls_are_gen_ai_spans_with_usage_and_cost() -> None:
     """Each call records model, provider, tokens, cost and the simulated flag."""
     exporter = InMemorySpanExporter()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from opentelemetry.trace import Status, StatusCode, Tracer
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 STOP_FLOOR = "quality_floor"
 STOP_BUDGET = "budget"
 STOP_EXHAUSTED = "exhausted"
+# Output tokens priced at once to learn a model's output rate: large enough
+# that rounding in the price table does not matter.
+_PRICE_PROBE = 1_000_000
 
 
 class Verdict(Protocol):
@@ -102,12 +105,30 @@ class ModelCaller:
         limits: CascadeLimits,
         spent_usd: float,
     ) -> Attempt | None:
-        """Ask ``name`` unless its estimated cost breaks the budget (None)."""
+        """Ask ``name`` unless its estimated cost breaks the budget (None).
+
+        Under a budget the answer's ``max_output_tokens`` is also lowered to
+        what the rest of the budget pays for, so a reply longer than the
+        estimate cannot carry the spend past the cap.
+        """
         estimate_usd = self.estimate_usd(name, prompt, limits.output)
         if limits.would_exceed(spent_usd, estimate_usd):
             log.info("budget stops %s: %.6f USD spent", name, spent_usd)
             return None
+        if limits.budget_usd is not None:
+            prompt = self._within(name, prompt, limits.budget_usd - spent_usd)
         return self.call(name, prompt, check)
+
+    def _within(self, name: str, prompt: Prompt, left_usd: float) -> Prompt:
+        input_usd = self.estimate_usd(name, prompt, 0)
+        per_token_usd = self.estimate_usd(name, prompt, _PRICE_PROBE) - input_usd
+        if per_token_usd <= 0:
+            return prompt
+        affordable = int((left_usd - input_usd) / per_token_usd * _PRICE_PROBE)
+        if affordable >= prompt.max_output_tokens:
+            return prompt
+        log.info("budget caps %s at %d output tokens", name, affordable)
+        return replace(prompt, max_output_tokens=max(1, affordable))
 
     def call(self, name: str, prompt: Prompt, check: Check) -> Attempt:
         """Ask ``name``; a provider failure is an attempt with an error."""
