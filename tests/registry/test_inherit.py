@@ -145,5 +145,5 @@ def test_ref_group_includes_another_groups_attributes(
     ]
     assert [g["id"] for g in registry.groups] == [
         "metric.net.bytes",
-        "registry.registry0.net",
+        "registry.net",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -260,3 +261,21 @@ def test_deeply_indented_block_nesting_is_rejected(
         check_registry(write_registry({"d.yaml": text})), "yaml_syntax"
     )
     assert "nested more than" in problem.message
+
+
+def test_resolved_bytes_do_not_depend_on_how_the_folder_is_spelled(
+    semconv_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Absolute path, `.` from inside, or a renamed copy: the same resolved JSON."""
+    model = tmp_path / "model"
+    for area in ("server", "client", "source", "destination"):
+        shutil.copytree(semconv_model / area, model / area)
+    absolute = load_registry(model).to_json()
+    renamed = shutil.copytree(model, tmp_path / "elsewhere" / "other-name")
+    assert load_registry(renamed).to_json() == absolute
+    monkeypatch.chdir(model)
+    assert load_registry(".").to_json() == absolute
+    monkeypatch.chdir(tmp_path)
+    assert load_registry("model").to_json() == absolute
+    ids = [g["id"] for g in json.loads(absolute)["groups"]]
+    assert "registry.server.registry" in ids

@@ -63,7 +63,7 @@ def test_v2_signals_become_groups_with_weavers_ids(
         "entity.job",
         "job.duration.fast",
         "metric.job.duration",
-        "registry.registry0.job",
+        "registry.job",
         "span.job.run",
     ]
     span = registry.group("span.job.run")

@@ -50,8 +50,11 @@ def _expected_groups(case: Path) -> list[dict[str, Any]]:
         if "attributes" in group:
             group["attributes"] = _by_name([catalog[i] for i in group["attributes"]])
         # Weaver names a v2 file's attribute group after the path it was given
-        # (data/<case>/registry/x.yaml); WeaverGen after the registry folder.
-        group["id"] = group["id"].replace(f"registry.data.{case.name}.", "registry.")
+        # (data/<case>/registry/x.yaml); WeaverGen after the file's path inside
+        # the registry, so the id does not depend on how the folder is named.
+        group["id"] = group["id"].replace(
+            f"registry.data.{case.name}.registry.", "registry."
+        )
         groups.append(group)
     return sorted(groups, key=lambda g: g["id"])
 

@@ -83,7 +83,7 @@ def load_folder(
         source = read_source(path, display, log)
         if source is not None:
             loaded.files.append(source)
-            name = synthetic_name(f"{root.name}/{relative}")
+            name = synthetic_name(relative)
             loaded.groups.extend(read_document(source, log, name))
             _collect_imports(source, loaded)
     logger.debug(
