@@ -143,3 +143,37 @@ def test_dict_internals_stay_blocked(tmp_path: Path, escape: str) -> None:
     """The dict shortcut leaves the sandbox's refusal of internals in place."""
     with pytest.raises(TemplateError):
         render(tmp_path, escape, d={"__class__": "x"})
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ range(10**9) | length }}", r"t\.j2:1: Range too big"),
+        ("x\n{{ 'a' * 10**10 }}", r"t\.j2:2: repeating a str of length 1"),
+        ("{{ 10**10 * [1] }}", r"t\.j2:1: repeating a list of length 1"),
+        (
+            "{{ 10 ** (10 ** 8) }}",
+            r"t\.j2:1: 10 \*\* 100000000 exceeds the sandbox limit",
+        ),
+    ],
+)
+def test_size_bombs_are_template_errors_with_a_line(
+    tmp_path: Path, template: str, message: str
+) -> None:
+    """Huge ranges, repetitions and powers stop with file:line, not a crash."""
+    with pytest.raises(TemplateError, match=message):
+        render(tmp_path, template)
+
+
+def test_modest_repetition_and_powers_still_work(tmp_path: Path) -> None:
+    """The caps leave ordinary arithmetic and padding alone."""
+    assert render(tmp_path, "{{ '-' * 3 }} {{ [0] * 2 }} {{ 2 ** 64 }}") == (
+        "--- [0, 0] 18446744073709551616"
+    )
+
+
+def test_range_bomb_in_file_name_names_the_file_name(tmp_path: Path) -> None:
+    """A too-large range in a file_name expression says 'file_name' and the line."""
+    env = build_environment(load_target(target_with(tmp_path, "x")))
+    with pytest.raises(TemplateError, match=r"^t\.j2 file_name:1: Range too big"):
+        render_string(env, "{{ range(10**7) | length }}", "t.j2 file_name", {})

@@ -45,8 +45,18 @@ _RENDER_ERRORS = (
     IndexError,
     ZeroDivisionError,
     RecursionError,
+    # The sandbox's range() refuses more than MAX_RANGE items this way.
+    OverflowError,
+    # A size our caps do not foresee (a filter padding to 10**10) may still
+    # fail to allocate; that is a template bug to report, not a crash.
+    MemoryError,
     re.error,
 )
+# Largest string or list a template may build with ``*`` (characters or items);
+# the biggest published output file is well under a megabyte.
+MAX_REPEAT_LENGTH = 10_000_000
+# Largest result of ``**`` in bits: far above any real need, far below a hang.
+MAX_POWER_BITS = 100_000
 
 
 # Names a plain dict answers to as attributes (its methods); any other
@@ -61,7 +71,23 @@ class RegistrySandbox(SandboxedEnvironment):
     sandbox first tries Python's getattr, which fails with an exception, and
     then the item; for a plain dict the outcome is known beforehand, so the
     item is looked up straight away. Everything else goes the sandbox's way.
+
+    ``*`` and ``**`` are checked before they run: ``'a' * 10**10`` would
+    otherwise allocate ten gigabytes and ``9 ** 9 ** 9`` never finish.
     """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        """Run ``left operator right`` unless its result would be too large."""
+        if operator == "*":
+            _check_repeat(left, right)
+            _check_repeat(right, left)
+        elif operator == "**":
+            _check_power(left, right)
+        return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """``obj.attribute`` in a template: an item of a dict, else the sandbox's."""
@@ -71,6 +97,23 @@ class RegistrySandbox(SandboxedEnvironment):
             except KeyError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+
+def _check_repeat(sequence: Any, count: Any) -> None:
+    repeatable = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+    if repeatable and len(sequence) * count > MAX_REPEAT_LENGTH:
+        raise OverflowError(
+            f"repeating a {type(sequence).__name__} of length {len(sequence)} "
+            f"{count} times exceeds the sandbox limit of {MAX_REPEAT_LENGTH}"
+        )
+
+
+def _check_power(base: Any, exponent: Any) -> None:
+    integers = isinstance(base, int) and isinstance(exponent, int) and exponent > 0
+    if integers and abs(base) > 1 and base.bit_length() * exponent > MAX_POWER_BITS:
+        raise OverflowError(
+            f"{base} ** {exponent} exceeds the sandbox limit of {MAX_POWER_BITS} bits"
+        )
 
 
 class LenientStrictUndefined(jinja2.StrictUndefined):
@@ -144,20 +187,35 @@ def render_file(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -
 
 
 def _template_line(exc: BaseException, where: str) -> str:
-    """The deepest template frame in the traceback, as ``file:line``."""
+    """Where in the templates it failed, as ``file:line``.
+
+    When the failing line is inside a macro or an included template, the
+    line that called it is added: the macro's own line alone does not say
+    which use of it failed.
+    """
     lineno = getattr(exc, "lineno", None)
     filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
     if lineno:
         return f"{filename or where}:{lineno}"
-    place = where
+    frames = _template_frames(exc, where)
+    if not frames:
+        return where
+    if frames[0] == frames[-1]:
+        return frames[-1]
+    return f"{frames[-1]} (called from {frames[0]})"
+
+
+def _template_frames(exc: BaseException, where: str) -> list[str]:
+    """The template frames of the traceback, outermost first, as ``file:line``."""
+    frames: list[str] = []
     tb = exc.__traceback__
     while tb is not None:
         code_file = tb.tb_frame.f_code.co_filename
         if code_file.endswith(_TEMPLATE_SUFFIXES):
             name = where if code_file == "<template>" else Path(code_file).name
-            place = f"{name}:{tb.tb_lineno}"
+            frames.append(f"{name}:{tb.tb_lineno}")
         tb = tb.tb_next
-    return place
+    return frames
 
 
 def raise_template_error(exc: Exception, where: str) -> NoReturn:
