@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from weavergen.errors import OutputEscape, StateError
+from weavergen.errors import OutputEscape
 from weavergen.forge import output
 from weavergen.forge.output import contained_path, write_rendered
 from weavergen.forge.render import RenderedFile
@@ -104,10 +104,10 @@ def test_symlink_inside_the_folder_is_written_through(tmp_path: Path) -> None:
     assert (out / "real" / "a.py").read_text(encoding="utf-8") == "text"
 
 
-def test_symlink_planted_after_planning_is_not_followed(
+def test_symlink_planted_after_planning_is_replaced_not_followed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A symlink appearing where a planned file goes is refused, not written."""
+    """A symlink appearing where a planned file goes is replaced, not followed."""
     out = tmp_path / "out"
     out.mkdir()
     victim = tmp_path / "victim.txt"
@@ -120,9 +120,56 @@ def test_symlink_planted_after_planning_is_not_followed(
         return planned
 
     monkeypatch.setattr(output, "_contained", plan_then_plant)
-    with pytest.raises(StateError, match="cannot write"):
-        write_rendered([rendered(out / "file.py", "overwritten")], out)
+    write_rendered([rendered(out / "file.py", "overwritten")], out)
     assert victim.read_text(encoding="utf-8") == "keep"
+    assert not (out / "file.py").is_symlink()
+    assert (out / "file.py").read_text(encoding="utf-8") == "overwritten"
+
+
+def test_hard_link_in_output_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """A hard link to an outside file, planted in OUTPUT, leaves that file alone."""
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("ORIGINAL", encoding="utf-8")
+    os.link(victim, out / "out.txt")
+
+    write_rendered([rendered(out / "out.txt", "generated")], out)
+
+    assert victim.read_text(encoding="utf-8") == "ORIGINAL"
+    assert (out / "out.txt").read_text(encoding="utf-8") == "generated"
+    assert sorted(p.name for p in out.iterdir()) == ["out.txt"]
+
+
+def test_folder_where_a_file_goes_fails_before_any_write(tmp_path: Path) -> None:
+    """A folder on disk in the way of a later file: nothing at all is written."""
+    out = tmp_path / "out"
+    (out / "b.txt").mkdir(parents=True)
+    with pytest.raises(OutputEscape, match="a folder of that name exists"):
+        write_rendered(
+            [rendered(out / "a.txt", "a"), rendered(out / "b.txt", "b")], out
+        )
+    assert sorted(p.name for p in out.iterdir()) == ["b.txt"]
+
+
+def test_file_where_a_folder_goes_fails_before_any_write(tmp_path: Path) -> None:
+    """A file on disk where a later file needs a folder: nothing at all is written."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "zz").write_text("old", encoding="utf-8")
+    with pytest.raises(OutputEscape, match="zz is a file, not a folder"):
+        write_rendered(
+            [rendered(out / "a.txt", "a"), rendered(out / "zz" / "in.txt", "b")], out
+        )
+    assert sorted(p.name for p in out.iterdir()) == ["zz"]
+
+
+def test_written_files_get_the_umask_mode(tmp_path: Path) -> None:
+    """A new file has the mode open() would give it, not the temp file's 0600."""
+    out = tmp_path / "out"
+    write_rendered([rendered(out / "a.txt", "a")], out)
+    assert (out / "a.txt").stat().st_mode & 0o777 == output._NEW_FILE_MODE
+    assert output._NEW_FILE_MODE & 0o600 == 0o600
 
 
 def test_files_are_written_as_utf8_with_unix_newlines(tmp_path: Path) -> None:
