@@ -125,3 +125,69 @@ def test_comment_formats_are_checked_at_load(tmp_path: Path) -> None:
     bad_default = "default_comment_format: doc\ntemplates:\n  - template: t.j2\n"
     with pytest.raises(TemplateError, match="'doc' is not in comment_formats"):
         load_target(make_target(tmp_path / "b", bad_default))
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("acronyms: 5", "acronyms: input should be a valid list, got 5"),
+        ("acronyms: [GC, 1]", "acronyms.1: input should be a valid string, got 1"),
+        (
+            "default_comment_format: [1]\ncomment_formats: {a: {}}",
+            "default_comment_format: input should be a valid string, got [1]",
+        ),
+        (
+            "post_format: {ruff: {line_length: abc}}",
+            "post_format.ruff.line_length: input should be a valid integer, got 'abc'",
+        ),
+        ("text_maps: {types: {int: 5}}", "text_maps.types.int: input should be a"),
+        ("whitespace_control: {trim_blocks: maybe}", "whitespace_control.trim_blocks"),
+    ],
+)
+def test_wrong_field_types_name_weaver_yaml_and_the_key(
+    tmp_path: Path, head: str, expected: str
+) -> None:
+    """A weaver.yaml field of the wrong shape names the file, key and expectation."""
+    root = make_target(tmp_path / "t", f"{head}\ntemplates:\n  - template: t.j2\n")
+    with pytest.raises(TemplateError) as caught:
+        load_target(root)
+    assert str(caught.value).startswith(f"{root / 'weaver.yaml'}: {expected}")
+
+
+def test_weaver_yaml_that_is_not_utf8_is_a_message(tmp_path: Path) -> None:
+    """A Latin-1 weaver.yaml says it is not UTF-8 and where the bad byte is."""
+    root = make_target(tmp_path / "t", "templates:\n  - template: t.j2\n")
+    (root / "weaver.yaml").write_bytes(b"templates:\n  - template: t.j2 # caf\xe9\n")
+    with pytest.raises(TemplateError, match=r"not UTF-8 text \(byte 0xe9 at offset 35"):
+        load_target(root)
+
+
+def test_define_yaml_error_is_one_line() -> None:
+    """A -D value that is not YAML gives one line with its line and column."""
+    with pytest.raises(TemplateError) as caught:
+        parse_define("a=[unclosed")
+    message = str(caught.value)
+    assert message.startswith("-D a=[unclosed: not a YAML value (line 1, column ")
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("define", "expected"),
+    [
+        ("x=&a [*a]", "-D x: the value contains itself"),
+        ("x=" + "[" * 30 + "]" * 30, "-D x: the value nests deeper than 20"),
+        ("x=" + "[" * 100_000 + "]" * 100_000, "the value nests too deeply"),
+    ],
+)
+def test_define_self_reference_and_deep_nesting_are_refused(
+    define: str, expected: str
+) -> None:
+    """-D values that would loop or recurse forever are refused with a message."""
+    with pytest.raises(TemplateError, match=expected):
+        parse_define(define)
+
+
+def test_define_dates_stay_text() -> None:
+    """A -D value that looks like a date is kept as the text given."""
+    assert parse_define("day=2024-01-01") == ("day", "2024-01-01")
+    assert parse_define("days=[2024-01-01]") == ("days", ["2024-01-01"])

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import yaml
 
 from weavergen.errors import TargetNotFound, TemplateError
@@ -133,11 +134,82 @@ def _read_config(path: Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         raise TemplateError(f"{path}{line}: not valid YAML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise TemplateError(
+            f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8"
+        ) from exc
     except OSError as exc:
         raise TemplateError(f"{path}: cannot be read ({exc.strerror})") from exc
     if not isinstance(data, dict):
         raise TemplateError(f"{path}: expected a mapping with a 'templates' list")
+    _check_field_types(data, path)
     return data
+
+
+class _RuffOptions(pydantic.BaseModel):
+    """``post_format.ruff``: the formatter pass and its one option."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+    line_length: pydantic.PositiveInt = 88
+
+
+class _PostFormat(pydantic.BaseModel):
+    """``post_format``: which formatters run over the rendered files."""
+
+    model_config = pydantic.ConfigDict(extra="allow")
+    ruff: _RuffOptions | bool | None = None
+
+
+# The shape each top-level weaver.yaml key must have; ``templates`` entries
+# are checked one by one in _template_spec, with their index in the message.
+_FIELD_TYPES: dict[str, pydantic.TypeAdapter[Any]] = {
+    "params": pydantic.TypeAdapter(dict[str, Any] | None),
+    "acronyms": pydantic.TypeAdapter(list[pydantic.StrictStr] | None),
+    "text_maps": pydantic.TypeAdapter(
+        dict[str, dict[str, pydantic.StrictStr] | None] | None
+    ),
+    "whitespace_control": pydantic.TypeAdapter(dict[str, bool] | None),
+    "post_format": pydantic.TypeAdapter(_PostFormat | None),
+    "comment_formats": pydantic.TypeAdapter(dict[str, dict[str, Any]] | None),
+    "default_comment_format": pydantic.TypeAdapter(pydantic.StrictStr | None),
+}
+
+
+def _check_field_types(config: dict[str, Any], path: Path) -> None:
+    """TemplateError naming the key and the expected shape of a wrong field."""
+    for key, adapter in _FIELD_TYPES.items():
+        try:
+            adapter.validate_python(config.get(key))
+        except pydantic.ValidationError as exc:
+            where = _data_path(key, config.get(key), exc.errors()[0]["loc"])
+            first = exc.errors()[0]
+            raise TemplateError(
+                f"{path}: {where}: {first['msg'].lower()}, got {_short(first['input'])}"
+            ) from exc
+
+
+def _data_path(key: str, value: object, loc: tuple[int | str, ...]) -> str:
+    """``key.sub.0`` for the steps of ``loc`` that are keys or indexes in the data.
+
+    pydantic also puts the names of union branches into ``loc``; walking the
+    data tells those apart from real keys.
+    """
+    steps = [key]
+    for step in loc:
+        in_dict = isinstance(value, dict) and step in value
+        in_list = (
+            isinstance(value, list) and isinstance(step, int) and step < len(value)
+        )
+        if in_dict or in_list:
+            value = value[step]  # type: ignore[index]
+            steps.append(str(step))
+    return ".".join(steps)
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _mapping(config: dict[str, Any], key: str, where: Path | str) -> dict[str, Any]:
@@ -231,13 +303,54 @@ def parse_filter(text: str, where: str) -> tuple[str, str]:
     return match.group(1), (match.group(2) or "").strip()
 
 
+class _DefineLoader(yaml.SafeLoader):
+    """YAML for ``-D`` values: dates stay text, so every value is JSON-shaped."""
+
+
+_DefineLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+# Deeper than any real parameter; it also keeps a pasted bomb from recursing.
+MAX_DEFINE_DEPTH = 20
+
+
 def parse_define(text: str) -> tuple[str, Any]:
     """Parse one ``-D key=value``; the value is read as a YAML scalar or list."""
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise TemplateError(f"-D {text!r}: expected key=value")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = yaml.load(raw, Loader=_DefineLoader) if raw.strip() else ""
     except yaml.YAMLError as exc:
-        raise TemplateError(f"-D {text!r}: value is not valid YAML ({exc})") from exc
+        raise TemplateError(
+            f"-D {text}: not a YAML value ({_yaml_reason(exc)})"
+        ) from exc
+    except RecursionError as exc:
+        raise TemplateError(f"-D {text[:40]}...: the value nests too deeply") from exc
+    _check_plain(value, f"-D {key.strip()}", 0, set())
     return key.strip(), value
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    """One line: where the YAML parser stopped and why."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return str(problem)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _check_plain(value: object, where: str, depth: int, seen: set[int]) -> None:
+    """TemplateError if ``value`` nests too deeply or contains itself (YAML aliases)."""
+    if not isinstance(value, list | dict):
+        return
+    if depth >= MAX_DEFINE_DEPTH:
+        raise TemplateError(f"{where}: the value nests deeper than {MAX_DEFINE_DEPTH}")
+    if id(value) in seen:
+        raise TemplateError(f"{where}: the value contains itself (a YAML alias loop)")
+    inner = value.values() if isinstance(value, dict) else value
+    for item in inner:
+        _check_plain(item, where, depth + 1, seen | {id(value)})
