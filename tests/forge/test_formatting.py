@@ -33,3 +33,16 @@ def test_invalid_python_is_a_template_error() -> None:
     """Code ruff cannot parse is reported as a template bug."""
     with pytest.raises(TemplateError, match="ruff format rejected"):
         formatting.format_files({"a": "def (:\n"}, 88)
+
+
+def test_rejection_names_the_output_file_and_position() -> None:
+    """ruff's complaint names the output file (not a scratch file) and line:column."""
+    with pytest.raises(TemplateError) as caught:
+        formatting.format_files(
+            {"0": "x = 1\n", "1": "def broken(:\n"},
+            88,
+            labels={"0": "out/a.py{pos} (from a.j2)", "1": "out/b.py{pos} (from b.j2)"},
+        )
+    message = str(caught.value)
+    assert "out/b.py:1:12 (from b.j2): " in message
+    assert "f1.py" not in message

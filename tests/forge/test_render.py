@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -203,3 +204,194 @@ def test_markdown_examples_of_every_shape(tmp_path: Path) -> None:
     assert "| `x.a` | int | A. | `3` | Development |" in page
     assert "| `x.b` | string[] | B. | `[p, q]`, `r` | Development |" in page
     assert "| `x.c` | string | C \\| pipe. |  | Stable |" in page
+
+
+def test_two_templates_rendering_one_path_is_an_error(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """Two entries writing the same file name: an error naming both templates."""
+    root = make_target(
+        tmp_path / "t",
+        "templates:\n  - {template: a.j2, file_name: same.txt}\n"
+        "  - {template: b.j2, file_name: same.txt}\n",
+        {"a.j2": "first", "b.j2": "second"},
+    )
+    out = tmp_path / "out"
+    with pytest.raises(TemplateError) as caught:
+        render_target(small_registry, load_target(root), out)
+    assert str(caught.value) == (
+        f"a.j2 and b.j2 both render {out / 'same.txt'}; "
+        "give them different file_name values"
+    )
+
+
+def test_file_and_folder_of_one_name_is_an_error(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """Files 'zz' and 'zz/inner.txt' in one run are refused before writing."""
+    root = make_target(
+        tmp_path / "t",
+        "templates:\n  - {template: a.j2, file_name: zz}\n"
+        "  - {template: b.j2, file_name: zz/inner.txt}\n",
+        {"a.j2": "x", "b.j2": "y"},
+    )
+    out = tmp_path / "out"
+    with pytest.raises(TemplateError) as caught:
+        render_target(small_registry, load_target(root), out)
+    assert str(caught.value) == (
+        f"a.j2 renders the file {out / 'zz'}, but b.j2 needs it as a folder "
+        f"for {out / 'zz' / 'inner.txt'}"
+    )
+
+
+def test_nul_byte_in_file_name_is_a_template_error(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """A file_name with a NUL byte says which template's file_name, not a crash."""
+    root = make_target(
+        tmp_path / "t",
+        'templates:\n  - {template: t.j2, file_name: "a\\0b"}\n',
+        {"t.j2": "x"},
+    )
+    with pytest.raises(OutputEscape, match=r"^t\.j2 file_name: .*contains a NUL byte"):
+        render_target(small_registry, load_target(root), tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (5, "option exclude_root_namespace must be a list of strings, got 5"),
+        ([[1]], "option exclude_root_namespace must be a list of strings, got [[1]]"),
+        (
+            "2024-01-01",
+            'option exclude_root_namespace must be a list of strings, got "2024-01-01"',
+        ),
+    ],
+)
+def test_filter_option_of_the_wrong_type_is_an_error(
+    each_target: Path,
+    small_registry: dict[str, Any],
+    tmp_path: Path,
+    value: object,
+    expected: str,
+) -> None:
+    """A parameter that gives a filter option the wrong type names option and param."""
+    with pytest.raises(TemplateError) as caught:
+        render_target(
+            small_registry, load_target(each_target), tmp_path, {"skip": value}
+        )
+    assert str(caught.value) == f"ns.j2: filter: {expected} (from $skip)"
+
+
+def test_unknown_filter_option_lists_the_valid_ones(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """A misspelt filter option is an error naming the options that exist."""
+    root = make_target(
+        tmp_path / "t",
+        "templates:\n  - template: t.j2\n"
+        '    filter: \'semconv_attributes({"exclude_namespace": ["a"]})\'\n',
+        {"t.j2": "x"},
+    )
+    with pytest.raises(TemplateError) as caught:
+        render_target(small_registry, load_target(root), tmp_path / "out")
+    assert str(caught.value) == (
+        "t.j2: filter: unknown option 'exclude_namespace'; valid options: "
+        "exclude_deprecated, exclude_root_namespace, exclude_stability"
+    )
+
+
+def test_deeply_nested_filter_argument_is_an_error(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """A filter argument nested 100000 deep is a message, not a RecursionError."""
+    deep = "[" * 100_000 + "]" * 100_000
+    root = make_target(
+        tmp_path / "t",
+        "templates:\n  - template: t.j2\n"
+        f"    filter: 'semconv_attributes({{\"x\": {deep}}})'\n",
+        {"t.j2": "x"},
+    )
+    with pytest.raises(
+        TemplateError, match=r"^t\.j2: filter argument nests too deeply"
+    ):
+        render_target(small_registry, load_target(root), tmp_path / "out")
+
+
+def test_unknown_define_warns_with_the_known_parameters(
+    each_target: Path,
+    small_registry: dict[str, Any],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A -D name the target never declares is warned about, naming the real ones."""
+    with caplog.at_level(logging.WARNING, logger="weavergen"):
+        render_target(small_registry, load_target(each_target), tmp_path, {"sufix": 1})
+    assert [r.getMessage() for r in caplog.records] == [
+        "-D sufix: not a parameter of target each (its parameters: skip, suffix); "
+        "passed to the templates anyway"
+    ]
+
+
+def test_template_error_names_the_group_being_rendered(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """A failing template line also says which registry group it was rendering."""
+    root = make_target(
+        tmp_path / "t",
+        "templates:\n  - template: t.j2\n    filter: semconv_metrics\n"
+        "    application_mode: each\n    file_name: '{{ ctx.metric_name }}'\n",
+        {"t.j2": "{{ ctx.metric_name }}\n{{ ctx.nothing | upper }}\n"},
+    )
+    with pytest.raises(TemplateError) as caught:
+        render_target(small_registry, load_target(root), tmp_path / "out")
+    message = str(caught.value)
+    assert message.startswith("t.j2:2: ")
+    assert message.endswith("(while rendering group metric.k8s.job.duration)")
+
+
+def test_error_in_a_macro_names_the_calling_line(
+    tmp_path: Path, small_registry: dict[str, Any]
+) -> None:
+    """An error inside a macro gives the macro's line and the line that called it."""
+    root = make_target(
+        tmp_path / "t",
+        "templates:\n  - template: t.j2\n",
+        {"t.j2": "{% macro m(v) %}{{ v | upper }}{% endmacro %}\nok\n{{ m(ctx.x) }}"},
+    )
+    with pytest.raises(TemplateError, match=r"^t\.j2:1 \(called from t\.j2:3\): "):
+        render_target(small_registry, load_target(root), tmp_path / "out")
+
+
+def test_builtin_targets_handle_missing_unit_and_brief(tmp_path: Path) -> None:
+    """A metric without unit and a deprecated attribute without brief both render."""
+    deprecated = {
+        "name": "shop.old",
+        "type": "string",
+        "stability": "development",
+        "deprecated": {"reason": "renamed", "renamed_to": "shop.item"},
+    }
+    metric = {
+        "id": "metric.shop.count",
+        "type": "metric",
+        "metric_name": "shop.count",
+        "instrument": "counter",
+        "stability": "stable",
+        "brief": "Items counted.",
+        "attributes": [],
+    }
+    attributes = {
+        "id": "registry.shop",
+        "type": "attribute_group",
+        "attributes": [deprecated],
+    }
+    groups = {"groups": [attributes, metric]}
+    markdown = render_target(groups, load_target("markdown"), tmp_path / "md")
+    python = render_target(groups, load_target("python"), tmp_path / "py")
+    shop_md = next(f.text for f in markdown if f.path.name == "shop.md")
+    assert (
+        "| `shop.old` | string |  |  | Deprecated: Replaced by `shop.item`. |"
+        in shop_md
+    )
+    metrics_py = "".join(f.text for f in python if "metrics" in f.path.name)
+    assert 'unit="",' in metrics_py
