@@ -128,6 +128,25 @@ def test_semantic_verified_hit_counts_once_per_request(cache: VerifiedCache) -> 
     assert stats.hit_rate == 1.0
 
 
+def test_similar_intent_that_asks_for_something_else_is_no_hit(
+    cache: VerifiedCache,
+) -> None:
+    """'... first' scores 0.86 against '... last' but must not share its answer."""
+    cache.put(_entry("a", intent="list the deprecated attributes last"))
+    for other in (
+        "list the deprecated attributes first",
+        "do not list the deprecated attributes last",
+    ):
+        assert cache.lookup_intent(other, SCOPE) is not None
+        assert cache.lookup_intent_verified(other, SCOPE, lambda e: True) is None
+    hit = cache.lookup_intent_verified(
+        "List all the deprecated attribute last", SCOPE, lambda e: True
+    )
+    assert hit is not None
+    assert hit.entry.key == "a"
+    assert cache.stats().entries == 1
+
+
 def test_corrupt_file_is_a_state_error_and_is_kept(tmp_path: Path) -> None:
     """Garbage in cache.db raises StateError naming the file; the file stays."""
     path = tmp_path / "cache.db"

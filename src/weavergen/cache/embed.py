@@ -83,6 +83,32 @@ def cosine(left: Sequence[float], right: Sequence[float]) -> float:
     return sum(a * b for a, b in zip(left, right, strict=True))
 
 
+# Words whose presence or absence does not change what an intent asks for.
+# Negations ("not", "no", "without") and every content word are left out on
+# purpose: "list X first" and "list X last" must not share an answer.
+_FILLER_TEXT = (
+    "a an the each every all any of to for with and in on by as is are be it "
+    "its that this these those please them their one"
+)
+_FILLER_WORDS = frozenset(_FILLER_TEXT.split())
+
+
+def same_wish(left: str, right: str) -> bool:
+    """True when two intents differ only in filler words, order, case, plurals.
+
+    A lexical embedding scores "list the deprecated attributes first" and
+    "... last" above 0.85, and the validator cannot tell them apart (it
+    checks the facts, not the wish), so similarity alone would hand one
+    user's answer to the other. Content words must match as a set.
+    """
+    return _content_words(left) == _content_words(right)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    words = (word for word in _WORD.findall(text.lower()) if word not in _FILLER_WORDS)
+    return frozenset(word.removesuffix("s") or word for word in words)
+
+
 class SentenceEmbedder:
     """A sentence-transformers model that is already on this machine."""
 

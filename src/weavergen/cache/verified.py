@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from weavergen.cache.embed import Embedder, cosine, default_embedder
+from weavergen.cache.embed import Embedder, cosine, default_embedder, same_wish
 from weavergen.cache.keys import CacheScope
 from weavergen.errors import StateError
 from weavergen.telemetry.state import resolve_state_dir
@@ -213,10 +213,11 @@ class VerifiedCache:
 
         It is the second half of one request's lookup, made after an exact
         miss: it counts no miss of its own, and a hit takes back that exact
-        miss, so each request counts once in :meth:`stats`.
+        miss, so each request counts once in :meth:`stats`. A near intent
+        that asks for other things (different content words) is no hit.
         """
         hit = self.lookup_intent(text, scope, threshold)
-        if hit is None:
+        if hit is None or not same_wish(text, hit.entry.intent or ""):
             return None
         entry = self._verified(hit.entry, validator_fn, semantic=True)
         return None if entry is None else SemanticHit(entry, hit.similarity)
