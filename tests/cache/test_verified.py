@@ -156,6 +156,17 @@ def test_corrupt_file_is_a_state_error_and_is_kept(tmp_path: Path) -> None:
     assert path.read_bytes().startswith(b"this is not sqlite")
 
 
+def test_a_folder_named_cache_db_is_a_state_error_not_a_nested_cache(
+    tmp_path: Path,
+) -> None:
+    """`cache.db/` as a folder used to get a second cache.db silently inside."""
+    folder = tmp_path / "cache.db"
+    folder.mkdir()
+    with pytest.raises(StateError, match=r"cache\.db cannot be read or written"):
+        VerifiedCache(folder)
+    assert list(folder.iterdir()) == []
+
+
 def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
     """An SQLite file with other tables is not taken over."""
     path = tmp_path / "cache.db"

@@ -20,10 +20,10 @@ from tests.engine.engine_fakes import (
     make_pipeline,
     validate,
 )
-from weavergen.cache import SingleFlight, VerifiedCache
+from weavergen.cache import CacheEntry, SingleFlight, VerifiedCache
 from weavergen.engine.pipeline import cache_key
 from weavergen.engine.request import GenerationRequest, GenerationResult, select_slice
-from weavergen.errors import RequestError
+from weavergen.errors import RequestError, StateError
 from weavergen.models.chat import Completion, Prompt
 from weavergen.models.pricing import Usage
 
@@ -135,6 +135,23 @@ def test_second_identical_request_is_a_cache_hit(tmp_path: Path) -> None:
     assert (again.tier, again.cache_hit, again.calls) == ("cache", True, [])
     assert again.simulated is True
     assert len(models[0].prompts) == 1
+
+
+class FullCache(VerifiedCache):
+    """A cache whose writes fail, as on a full disk or a long-held lock."""
+
+    def put(self, entry: CacheEntry) -> CacheEntry:
+        raise StateError("cache c.db cannot be read or written (disk is full)")
+
+
+def test_paid_answer_is_served_when_the_cache_cannot_keep_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failing cache write used to throw away a paid, valid answer."""
+    pipeline = make_pipeline(fleet(["REF"], []), cache=FullCache(tmp_path / "c.db"))
+    result = pipeline.generate(GO)
+    assert (result.served, result.tier, len(result.calls)) == (True, "local", 1)
+    assert "answer served but not cached: cache c.db" in caplog.text
 
 
 def test_cached_answer_failing_revalidation_is_evicted(tmp_path: Path) -> None:

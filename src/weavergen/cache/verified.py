@@ -330,7 +330,11 @@ def _cache_path(path: Path | str | None) -> Path:
     if path is None:
         return resolve_state_dir() / CACHE_FILE
     path = Path(path)
-    return path / CACHE_FILE if path.is_dir() else path
+    # A folder named like the file is a damaged state folder, not a place to
+    # nest a second cache.db in; opening it fails with a clear StateError.
+    if path.is_dir() and path.name != CACHE_FILE:
+        return path / CACHE_FILE
+    return path
 
 
 def _prepare(conn: sqlite3.Connection, path: Path) -> None:

@@ -33,7 +33,7 @@ from weavergen.engine.request import (
     normalise_intent,
     select_slice,
 )
-from weavergen.errors import TemplateError
+from weavergen.errors import StateError, TemplateError
 from weavergen.models.chat import ChatModel, Prompt
 from weavergen.routing.cascade import (
     Attempt,
@@ -412,7 +412,12 @@ class Pipeline:
             tier=result.tier or "cloud",
             models=tuple(result.models),
         )
-        self.cache.put(entry)
+        try:
+            self.cache.put(entry)
+        except StateError as exc:
+            # The answer is paid for and valid: serve it even if it cannot
+            # be kept for next time.
+            log.warning("answer served but not cached: %s", exc)
 
     def _record(
         self, span: Span, job: _Job, result: GenerationResult, cpu_s: float
