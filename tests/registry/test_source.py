@@ -283,3 +283,24 @@ def test_refs_containing_a_slash_are_checked_out(
     _git(shop_repo, "branch", "release/v1", "v1")
     registry = load_registry(f"file://{shop_repo}@{ref}[model]", cache_dir=tmp_path)
     assert list(registry.attributes) == ["shop.cart.size"]
+
+
+def test_committed_file_link_leading_outside_the_clone_is_refused(
+    shop_repo: Path, tmp_path: Path
+) -> None:
+    """A symlinked YAML file pointing outside the repository is not read."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text(MODEL.replace("registry.shop", "registry.secret"))
+    (shop_repo / "model" / "evil.yaml").symlink_to(secret)
+    _git(shop_repo, "add", ".")
+    _git(shop_repo, "commit", "--quiet", "-m", "link")
+    with pytest.raises(
+        RegistrySourceError,
+        match=r"model/evil.yaml in .* is a symbolic link leading outside",
+    ):
+        check_registry(f"file://{shop_repo}@main[model]", cache_dir=tmp_path / "c")
+    with pytest.raises(
+        RegistrySourceError,
+        match=r"model/evil.yaml in .* is a symbolic link leading outside",
+    ):
+        check_registry(f"file://{shop_repo}", cache_dir=tmp_path / "c")

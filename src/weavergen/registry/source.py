@@ -135,11 +135,12 @@ def _locate_git(source: GitSource, cache_dir: Path) -> LocatedRegistry:
 def _confined_subfolder(source: GitSource, checkout: Path) -> Path:
     """The registry folder inside the checkout; never a folder outside it."""
     where = f"{source.url}{'@' + source.ref if source.ref else ''}"
-    if not source.subfolder:
-        return checkout
     inside = checkout.resolve()
+    if not source.subfolder:
+        _refuse_outward_links(inside, inside, where)
+        return checkout
     root = (checkout / source.subfolder).resolve()
-    if root != inside and not root.is_relative_to(inside):
+    if not root.is_relative_to(inside):
         raise RegistrySourceError(
             f"folder [{source.subfolder}] of {where} leads outside the repository "
             "(through '..' or a symbolic link); expected a folder inside it"
@@ -149,7 +150,21 @@ def _confined_subfolder(source: GitSource, checkout: Path) -> Path:
             f"folder [{source.subfolder}] does not exist in {where}; "
             "expected a registry folder"
         )
+    _refuse_outward_links(root, inside, where)
     return root
+
+
+def _refuse_outward_links(root: Path, inside: Path, where: str) -> None:
+    """Refuse a committed symbolic link that would make us read outside the clone."""
+    for folder, folders, names in os.walk(root):
+        folders[:] = [name for name in folders if name != ".git"]
+        for name in (*folders, *names):
+            path = Path(folder, name)
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                raise RegistrySourceError(
+                    f"{path.relative_to(inside)} in {where} is a symbolic link "
+                    "leading outside the repository; expected files inside it"
+                )
 
 
 def cache_key(url: str, ref: str | None) -> str:
