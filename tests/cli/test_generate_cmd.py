@@ -196,6 +196,31 @@ def test_intent_that_is_not_utf8_exits_1_before_any_model_is_billed(
     assert json.loads(capsys.readouterr().out)["generations"] == 0
 
 
+def test_output_that_cannot_be_written_is_one_error_line(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o` under a regular file was a traceback after the answer was paid for."""
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, out, err = generate(registry, capsys, "-o", str(blocker / "out.go"))
+    assert (code, out) == (1, "")
+    assert f"error: cannot write {blocker / 'out.go'} (" in err
+    assert "Traceback" not in err
+
+
+def test_output_that_is_a_folder_is_refused_before_generating(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o DIR` is refused up front: nothing generated, nothing billed."""
+    state = tmp_path / "state"
+    code, out, err = generate(
+        registry, capsys, "-o", str(tmp_path), "--state-dir", str(state)
+    )
+    assert (code, out) == (1, "")
+    assert err == f"error: -o {tmp_path} is a folder; expected a file path\n"
+    assert not state.exists()
+
+
 def test_nan_budget_is_refused_not_taken_as_no_cap(
     registry: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

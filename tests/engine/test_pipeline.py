@@ -221,6 +221,16 @@ def test_bad_request_raises_before_any_call() -> None:
     assert not models[0].prompts
 
 
+def test_unknown_explicit_model_is_refused_before_any_call() -> None:
+    """`--model gtp4` was silently ignored; now it names the close match."""
+    models = fleet(["REF"], [])
+    pipeline = make_pipeline(models)
+    request = replace(GO, explicit_models=("gtp4",))
+    with pytest.raises(RequestError, match=r"unknown model 'gtp4' \(did you mean gpt4"):
+        pipeline.generate(request)
+    assert models[0].prompts == []
+
+
 def test_generation_span_parents_its_model_call_spans() -> None:
     """One weavergen.generation span with tier and cost; calls are its children."""
     exporter = InMemorySpanExporter()

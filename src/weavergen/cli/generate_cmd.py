@@ -72,6 +72,9 @@ def generate(
         explicit_models=tuple(model or ()),
     )
     folder = state_dir or global_options(ctx).state_dir
+    if output is not None and output.is_dir():
+        # Refused before anything is generated (and billed).
+        raise fail(f"-o {output} is a folder; expected a file path")
     result = _run(registry, request, config, folder)
     _emit(result, as_json, output)
     if not result.served:
@@ -125,14 +128,24 @@ def _run(
 
 def _emit(result: GenerationResult, as_json: bool, output: Path | None) -> None:
     if output is not None and result.served:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(result.code, encoding="utf-8")
+        _write_output(output, result.code)
     if as_json:
         typer.echo(json.dumps(result_json(result, output), sort_keys=True))
         return
     if output is None and result.served:
         typer.echo(result.code, nl=not result.code.endswith("\n"))
     typer.echo(summary_text(result), err=True)
+
+
+def _write_output(output: Path, code: str) -> None:
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(code, encoding="utf-8")
+    except OSError as exc:
+        # A model answer is in the verified cache by now, so the same request
+        # with another -o is served from there rather than paid for again.
+        reason = exc.strerror or str(exc)
+        raise fail(f"cannot write {output} ({reason}); nothing was written") from exc
 
 
 def result_json(result: GenerationResult, output: Path | None) -> dict[str, Any]:

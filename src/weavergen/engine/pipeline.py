@@ -29,6 +29,7 @@ from weavergen.engine.request import (
     TARGETS,
     GenerationRequest,
     GenerationResult,
+    check_models,
     check_request,
     normalise_intent,
     select_slice,
@@ -142,6 +143,7 @@ class Pipeline:
     def slice_of(self, request: GenerationRequest) -> list[dict[str, Any]]:
         """Check the request and return the groups it is about."""
         check_request(request, self.targets)
+        check_models(request, self.models)
         return select_slice(request, self.registry)
 
     def _generate(self, job: _Job) -> GenerationResult:

@@ -201,6 +201,13 @@ def _describe_char(char: str) -> str:
     return f"the control character U+{code:04X}"
 
 
+def check_models(request: GenerationRequest, known: Iterable[str]) -> None:
+    """Raise :class:`RequestError` when ``--model`` names no configured model."""
+    names = tuple(known)
+    for name in request.explicit_models:
+        _check_choice("model", name, names)
+
+
 def select_slice(
     request: GenerationRequest, registry: SliceSource
 ) -> list[dict[str, Any]]:
