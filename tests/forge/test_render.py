@@ -206,42 +206,35 @@ def test_markdown_examples_of_every_shape(tmp_path: Path) -> None:
     assert "| `x.c` | string | C \\| pipe. |  | Stable |" in page
 
 
-def test_two_templates_rendering_one_path_is_an_error(
-    tmp_path: Path, small_registry: dict[str, Any]
+@pytest.mark.parametrize(
+    ("second_name", "expected"),
+    [
+        (
+            "same.txt",
+            "a.j2 and b.j2 both render {out}/same.txt; "
+            "give them different file_name values",
+        ),
+        (
+            "same.txt/inner.txt",
+            "a.j2 renders the file {out}/same.txt, but b.j2 needs it as a folder "
+            "for {out}/same.txt/inner.txt",
+        ),
+    ],
+)
+def test_colliding_output_paths_are_an_error_naming_both_templates(
+    tmp_path: Path, small_registry: dict[str, Any], second_name: str, expected: str
 ) -> None:
-    """Two entries writing the same file name: an error naming both templates."""
+    """One path rendered twice, or a file where a folder is needed, is refused."""
     root = make_target(
         tmp_path / "t",
         "templates:\n  - {template: a.j2, file_name: same.txt}\n"
-        "  - {template: b.j2, file_name: same.txt}\n",
+        f"  - {{template: b.j2, file_name: {second_name}}}\n",
         {"a.j2": "first", "b.j2": "second"},
     )
     out = tmp_path / "out"
     with pytest.raises(TemplateError) as caught:
         render_target(small_registry, load_target(root), out)
-    assert str(caught.value) == (
-        f"a.j2 and b.j2 both render {out / 'same.txt'}; "
-        "give them different file_name values"
-    )
-
-
-def test_file_and_folder_of_one_name_is_an_error(
-    tmp_path: Path, small_registry: dict[str, Any]
-) -> None:
-    """Files 'zz' and 'zz/inner.txt' in one run are refused before writing."""
-    root = make_target(
-        tmp_path / "t",
-        "templates:\n  - {template: a.j2, file_name: zz}\n"
-        "  - {template: b.j2, file_name: zz/inner.txt}\n",
-        {"a.j2": "x", "b.j2": "y"},
-    )
-    out = tmp_path / "out"
-    with pytest.raises(TemplateError) as caught:
-        render_target(small_registry, load_target(root), out)
-    assert str(caught.value) == (
-        f"a.j2 renders the file {out / 'zz'}, but b.j2 needs it as a folder "
-        f"for {out / 'zz' / 'inner.txt'}"
-    )
+    assert str(caught.value) == expected.format(out=out)
 
 
 def test_nul_byte_in_file_name_is_a_template_error(
