@@ -147,6 +147,28 @@ def test_similar_intent_that_asks_for_something_else_is_no_hit(
     assert cache.stats().entries == 1
 
 
+def test_undecodable_row_is_evicted_as_a_false_hit_not_an_error(
+    tmp_path: Path,
+) -> None:
+    """A row with a broken models list used to stop every later request for it."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path) as cache:
+        cache.put(_entry("a", intent="span builder for http server"))
+        cache.put(_entry("b", intent="span builder for http servers"))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE entries SET models = 'not json{' WHERE key = 'a'")
+    conn.close()
+    with VerifiedCache(path) as cache:
+        hit = cache.lookup_intent_verified(
+            "span builder for http server", SCOPE, lambda e: True
+        )
+        assert hit is not None
+        assert hit.entry.key == "b"
+        assert cache.get_verified("a", lambda entry: True) is None
+        stats = cache.stats()
+    assert (stats.false_hits, stats.entries) == (1, 1)
+
+
 def test_corrupt_file_is_a_state_error_and_is_kept(tmp_path: Path) -> None:
     """Garbage in cache.db raises StateError naming the file; the file stays."""
     path = tmp_path / "cache.db"

@@ -186,8 +186,18 @@ class VerifiedCache:
     def get_verified(
         self, key: str, validator_fn: Callable[[CacheEntry], bool]
     ) -> CacheEntry | None:
-        """Return the entry under ``key`` only if it re-validates; evict it if not."""
-        entry = self.peek(key)
+        """Return the entry under ``key`` only if it re-validates; evict it if not.
+
+        A row that cannot even be decoded fails verification too: it is
+        evicted and counted as a false hit, and the request goes on.
+        """
+        try:
+            entry = self.peek(key)
+        except _Undecodable as exc:
+            log.warning("%s; evicted as a false hit", exc)
+            self.evict(key)
+            self._bump("false_hits")
+            return None
         if entry is None:
             self._bump("misses")
             return None
@@ -261,8 +271,7 @@ class VerifiedCache:
             (scope.target, scope.pattern, scope.slice_hash, self.embedder.name),
         )
         best: SemanticHit | None = None
-        for row in rows:
-            entry = _from_row(row)
+        for entry in _decodable(rows):
             similarity = cosine(wanted, entry.embedding or ())
             if best is None or similarity > best.similarity:
                 best = SemanticHit(entry, similarity)
@@ -415,14 +424,27 @@ def _to_row(entry: CacheEntry) -> Row:
     )
 
 
+class _Undecodable(StateError):
+    """One row of the cache cannot be turned back into an entry."""
+
+
 def _from_row(row: Row) -> CacheEntry:
     try:
         return _decode_row(row)
     except (ValueError, TypeError) as exc:
-        raise StateError(
+        raise _Undecodable(
             f"cache entry {str(row[0])[:12]} is unreadable ({exc}); the cache file "
-            "may be corrupt. Nothing was deleted"
+            "may be corrupt"
         ) from exc
+
+
+def _decodable(rows: list[Row]) -> Iterator[CacheEntry]:
+    # One damaged row must not stop every semantic lookup in its scope.
+    for row in rows:
+        try:
+            yield _from_row(row)
+        except _Undecodable as exc:
+            log.warning("%s; skipped", exc)
 
 
 def _decode_row(row: Row) -> CacheEntry:
