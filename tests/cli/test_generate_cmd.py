@@ -221,6 +221,15 @@ def test_output_that_is_a_folder_is_refused_before_generating(
     assert not state.exists()
 
 
+def test_empty_namespace_is_refused_not_taken_as_the_whole_registry(
+    registry: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--namespace ""` silently became the whole registry (353k tokens on semconv)."""
+    code, out, err = generate(registry, capsys, "--namespace", " ")
+    assert (code, out) == (1, "")
+    assert err.startswith("error: --namespace is empty; expected a namespace")
+
+
 def test_nan_budget_is_refused_not_taken_as_no_cap(
     registry: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -94,11 +94,20 @@ def unserved_message(result: GenerationResult) -> str:
 
 
 def _subject(groups: list[str], namespace: str | None) -> Subject:
-    if groups and namespace:
+    if groups and namespace is not None:
         raise RequestError("give --group or --namespace, not both")
     if groups:
         return tuple(groups)
-    return namespace if namespace else WHOLE_REGISTRY
+    if namespace is None:
+        return WHOLE_REGISTRY
+    if not namespace.strip():
+        # Not taken as "everything": the whole registry is a far larger (and
+        # dearer) request than an empty value suggests.
+        raise RequestError(
+            "--namespace is empty; expected a namespace such as 'http', or no "
+            "--namespace for the whole registry"
+        )
+    return namespace
 
 
 def _run(
