@@ -99,9 +99,10 @@ def test_key_patterns_need_every_key_as_a_literal() -> None:
     assert {fact.value for fact in result.missing} == {"rpc.service", "rpc.code"}
 
 
-def test_identical_validations_are_memoised(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The second identical call costs no toolchain run and returns the same verdict."""
-    runs = []
+@pytest.fixture
+def toolchain_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The targets check_syntax was run for, in order (it still runs for real)."""
+    runs: list[str] = []
     real = validate_module.check_syntax
 
     def counting(code: str, target: str, **kwargs: Any) -> CheckOutcome:
@@ -109,30 +110,27 @@ def test_identical_validations_are_memoised(monkeypatch: pytest.MonkeyPatch) -> 
         return real(code, target, **kwargs)
 
     monkeypatch.setattr(validate_module, "check_syntax", counting)
+    return runs
+
+
+def test_identical_validations_are_memoised(toolchain_runs: list[str]) -> None:
+    """The second identical call costs no toolchain run and returns the same verdict."""
     first = validate(GOOD_PYTHON, "python", "attributes", GROUPS)
     second = validate(GOOD_PYTHON, "py", "attributes", GROUPS)
     assert second is first
-    assert runs == ["python"]
+    assert toolchain_runs == ["python"]
     assert memo_stats() == (1, 1)
 
 
 def test_fresh_validation_runs_the_toolchain_despite_the_memo(
-    monkeypatch: pytest.MonkeyPatch,
+    toolchain_runs: list[str],
 ) -> None:
     """`fresh=True` is a real second look: the memoised verdict is not reused."""
-    runs = []
-    real = validate_module.check_syntax
-
-    def counting(code: str, target: str, **kwargs: Any) -> CheckOutcome:
-        runs.append(target)
-        return real(code, target, **kwargs)
-
-    monkeypatch.setattr(validate_module, "check_syntax", counting)
     first = validate(GOOD_PYTHON, "python", "attributes", GROUPS)
     again = validate(GOOD_PYTHON, "python", "attributes", GROUPS, fresh=True)
     assert again is not first
     assert (again.score, again.passed) == (first.score, first.passed) == (1.0, True)
-    assert runs == ["python", "python"]
+    assert toolchain_runs == ["python", "python"]
 
 
 def test_transient_toolchain_trouble_is_not_memoised(
