@@ -108,7 +108,7 @@ def test_intent_longer_than_the_limit_is_refused() -> None:
 def test_multiline_intent_and_path_like_tenant_are_accepted() -> None:
     """Newlines and tabs belong in an intent; a tenant is a label, not a path."""
     request = GenerationRequest(
-        "go", "attributes", intent="one\n\ttwo", tenant="../team-a"
+        "go", "attributes", intent="one\r\n\ttwo", tenant="../team-a"
     )
     check_request(request, TARGETS)
     assert request.tenant == "../team-a"

@@ -187,7 +187,7 @@ def _check_text(what: str, value: str, max_chars: int, *, multiline: bool) -> No
 
 
 def _unacceptable(char: str, multiline: bool) -> bool:
-    if multiline and char in "\n\t":
+    if multiline and char in "\r\n\t":
         return False
     # Cs: a byte that was not UTF-8 (surrogate escape); Cc: control codes
     # such as ESC, which would restyle a terminal showing the value.
