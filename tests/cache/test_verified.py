@@ -210,6 +210,36 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
         VerifiedCache(path)
 
 
+V1_ENTRIES = """CREATE TABLE entries (key TEXT PRIMARY KEY, code TEXT NOT NULL,
+    target TEXT NOT NULL, pattern TEXT NOT NULL, subject TEXT NOT NULL,
+    slice_hash TEXT NOT NULL, intent TEXT, embedding BLOB, embedder TEXT,
+    confidence REAL NOT NULL, cost_usd REAL NOT NULL, tier TEXT NOT NULL,
+    models TEXT NOT NULL, created_at REAL NOT NULL,
+    hits INTEGER NOT NULL DEFAULT 0)"""
+
+
+def test_a_version_1_cache_is_upgraded_and_keeps_its_entries(tmp_path: Path) -> None:
+    """v1 rows survive the upgrade with `simulated` unknown; new rows record it."""
+    path = tmp_path / "cache.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute(V1_ENTRIES)
+        conn.execute(
+            "INSERT INTO entries VALUES ('old', 'x', 'go', 'attributes', '[\"a\"]',"
+            " 's', NULL, NULL, NULL, 1.0, 0.0, 'local', '[\"m\"]', 1.0, 0)"
+        )
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    with VerifiedCache(path) as cache:
+        cache.put(_entry("new", simulated=True))
+        old, new = cache.peek("old"), cache.peek("new")
+    assert old is not None
+    assert new is not None
+    assert (old.code, old.simulated, new.simulated) == ("x", None, True)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    conn.close()
+
+
 def test_threads_sharing_one_cache_lose_no_writes(cache: VerifiedCache) -> None:
     """Concurrent puts and lookups from many threads all land."""
 

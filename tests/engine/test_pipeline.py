@@ -154,6 +154,18 @@ def test_paid_answer_is_served_when_the_cache_cannot_keep_it(
     assert "answer served but not cached: cache c.db" in caplog.text
 
 
+def test_simulated_answer_stays_labelled_when_served_to_another_config(
+    tmp_path: Path,
+) -> None:
+    """A config without the simulated fleet served its cached code as real."""
+    cache = VerifiedCache(tmp_path / "c.db")
+    make_pipeline(fleet(["REF"], []), cache=cache).generate(GO)
+    real = ScriptedModel("my_llama", [], price=0.0, tier="local", simulated=False)
+    again = make_pipeline([real], cache=cache).generate(GO)
+    assert (again.tier, again.cache_hit, again.simulated) == ("cache", True, True)
+    assert real.prompts == []
+
+
 def test_cached_answer_failing_revalidation_is_evicted(tmp_path: Path) -> None:
     """A stale cache entry is evicted, counted and the request regenerated."""
     cache = VerifiedCache(tmp_path / "c.db")

@@ -33,7 +33,9 @@ from weavergen.telemetry.state import resolve_state_dir
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+# 2 added `simulated`: whether the models that wrote an entry were simulated
+# (a v1 file is upgraded in place; its rows say NULL, unknown).
+SCHEMA_VERSION = 2
 CACHE_FILE = "cache.db"
 DEFAULT_THRESHOLD = 0.85
 # Another process holds the write lock for milliseconds per put; only a stuck
@@ -57,7 +59,8 @@ _SCHEMA = (
         tier TEXT NOT NULL,
         models TEXT NOT NULL,
         created_at REAL NOT NULL,
-        hits INTEGER NOT NULL DEFAULT 0
+        hits INTEGER NOT NULL DEFAULT 0,
+        simulated INTEGER
     )""",
     "CREATE INDEX IF NOT EXISTS entries_scope ON entries (target, pattern, slice_hash)",
     "CREATE TABLE IF NOT EXISTS counters"
@@ -65,7 +68,7 @@ _SCHEMA = (
 )
 _COLUMNS = (
     "key, code, target, pattern, subject, slice_hash, intent, embedding, embedder, "
-    "confidence, cost_usd, tier, models, created_at, hits"
+    "confidence, cost_usd, tier, models, created_at, hits, simulated"
 )
 Row = tuple[Any, ...]
 
@@ -75,7 +78,8 @@ class CacheEntry:
     """One validated artifact and what it cost to make.
 
     ``embedding`` is filled in by :meth:`VerifiedCache.put` from ``intent``
-    when left empty; ``created_at`` (epoch seconds) too.
+    when left empty; ``created_at`` (epoch seconds) too. ``simulated`` says
+    whether simulated models wrote the code (None: stored before it was kept).
     """
 
     key: str
@@ -93,6 +97,7 @@ class CacheEntry:
     embedder: str | None = None
     created_at: float = 0.0
     hits: int = 0
+    simulated: bool | None = None
 
     @property
     def scope(self) -> CacheScope:
@@ -160,7 +165,7 @@ class VerifiedCache:
         with self._write() as conn:
             conn.execute(
                 f"INSERT OR REPLACE INTO entries ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 _to_row(entry),
             )
         return entry
@@ -360,10 +365,23 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         return
     _check_empty_or_ours(conn, path)
     conn.execute("BEGIN IMMEDIATE")
-    for statement in _SCHEMA:
-        conn.execute(statement)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    try:
+        # Read again under the write lock: another process may have just
+        # created or upgraded the file.
+        _upgrade(conn, conn.execute("PRAGMA user_version").fetchone()[0])
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
     conn.execute("COMMIT")
+
+
+def _upgrade(conn: sqlite3.Connection, version: int) -> None:
+    if version == 0:
+        for statement in _SCHEMA:
+            conn.execute(statement)
+    elif version == 1:
+        conn.execute("ALTER TABLE entries ADD COLUMN simulated INTEGER")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _check_empty_or_ours(conn: sqlite3.Connection, path: Path) -> None:
@@ -421,6 +439,7 @@ def _to_row(entry: CacheEntry) -> Row:
         json.dumps(list(entry.models)),
         entry.created_at,
         entry.hits,
+        entry.simulated,
     )
 
 
@@ -465,4 +484,5 @@ def _decode_row(row: Row) -> CacheEntry:
         models=tuple(json.loads(row[12])),
         created_at=float(row[13]),
         hits=int(row[14]),
+        simulated=None if row[15] is None else bool(row[15]),
     )

@@ -224,11 +224,16 @@ class Pipeline:
         cpu_s = time.thread_time() - started
         result = self._cheap_result(job, entry.code, "cache", job.cache_verdict, cpu_s)
         result.cache_hit = True
-        result.simulated = self._made_by_simulation(entry.models)
+        result.simulated = self._made_by_simulation(entry)
         return result
 
-    def _made_by_simulation(self, names: tuple[str, ...]) -> bool:
+    def _made_by_simulation(self, entry: CacheEntry) -> bool:
         # A cached answer is as simulated as the models that first wrote it.
+        # The entry says so itself; older entries are judged by the models of
+        # this config, which may not name them (then they count as real).
+        if entry.simulated is not None:
+            return entry.simulated
+        names = entry.models
         return any(
             name in self.models and self.models[name].simulated for name in names
         )
@@ -413,6 +418,7 @@ class Pipeline:
             cost_usd=result.cost_usd,
             tier=result.tier or "cloud",
             models=tuple(result.models),
+            simulated=result.simulated,
         )
         try:
             self.cache.put(entry)
