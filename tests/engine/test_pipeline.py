@@ -326,3 +326,27 @@ def test_identical_concurrent_requests_make_one_model_call() -> None:
     assert len(model.prompts) == 1
     assert [r.served for r in results] == [True, True]
     assert results[0] is results[1]
+
+
+def test_concurrent_request_with_a_cap_does_not_share_an_uncapped_flight() -> None:
+    """A budget-0 twin used to wait for, and be handed, the uncapped paid answer."""
+    model = GatedModel()
+    flights: SingleFlight[GenerationResult] = SingleFlight()
+    pipeline = make_pipeline([model], flights=flights)
+    capped = replace(GO, budget_usd=0.0)
+    results: dict[str, GenerationResult] = {}
+    first = threading.Thread(target=lambda: results.update(free=pipeline.generate(GO)))
+    first.start()
+    assert model.entered.wait(timeout=30)
+    second = threading.Thread(
+        target=lambda: results.update(capped=pipeline.generate(capped))
+    )
+    second.start()
+    while flights.shared == 0 and second.is_alive():
+        time.sleep(0.01)
+    model.gate.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+    assert (results["free"].served, results["free"].cost_usd > 0) == (True, True)
+    assert (results["capped"].served, results["capped"].stopped_by) == (False, "budget")
+    assert (results["capped"].calls, flights.shared) == ([], 0)

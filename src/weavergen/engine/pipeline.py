@@ -138,7 +138,7 @@ class Pipeline:
         job = _Job(request, groups, self.registry.content_hash(groups))
         if self.flights is None:
             return self._generate(job)
-        return self.flights.do(job.key, lambda: self._generate(job))
+        return self.flights.do(job.flight_key, lambda: self._generate(job))
 
     def slice_of(self, request: GenerationRequest) -> list[dict[str, Any]]:
         """Check the request and return the groups it is about."""
@@ -460,6 +460,20 @@ class _Job:
     @property
     def key(self) -> str:
         return cache_key(self.request, self.content_hash)
+
+    @property
+    def flight_key(self) -> str:
+        # Only requests that would get the same answer on the same terms share
+        # a flight: a capped request must not be handed an answer it could not
+        # afford, and each tenant's generation is recorded under its name.
+        request = self.request
+        terms = (
+            request.tenant,
+            request.quality_floor,
+            request.budget_usd,
+            sorted(request.explicit_models),
+        )
+        return f"{self.key}|{terms!r}"
 
     @property
     def cache_scope(self) -> CacheScope:
