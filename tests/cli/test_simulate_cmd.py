@@ -89,3 +89,15 @@ def test_a_billion_requests_is_one_error_line_and_exit_1(
         "error: 1,000,000,000 requests is outside 1 to 100,000; run a larger "
         "workload as several seeds\n"
     )
+
+
+def test_state_folder_with_brackets_is_printed_as_written(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named like Rich markup ('[/]') was a MarkupError traceback."""
+    state = tmp_path / "x[/]y[red]"
+    argv = ["simulate", "-r", str(registry), "--requests", "3"]
+    code = run_app([*argv, "--state-dir", str(state)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"state folder: {state}" in out

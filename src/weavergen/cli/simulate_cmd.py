@@ -93,7 +93,9 @@ def _print(figures: dict[str, Any]) -> None:
     console.print(_headline(figures))
     console.print(_mix_table("tier mix (served)", figures["tier_mix"]))
     console.print(_mix_table("model mix (calls)", figures["model_mix"]))
-    console.print(f"state folder: {figures['state_dir']}")
+    # The folder is the user's text: "[/]" in it is not Rich markup, and a
+    # long path stays on one line for whoever copies it.
+    console.print(f"state folder: {figures['state_dir']}", markup=False, soft_wrap=True)
 
 
 def _headline(figures: dict[str, Any]) -> Table:
