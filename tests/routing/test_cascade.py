@@ -9,7 +9,11 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import NoOpTracer, StatusCode
 
-from weavergen.errors import ProviderRateLimited, ProviderUnavailable
+from weavergen.errors import (
+    ProviderRateLimited,
+    ProviderResponseError,
+    ProviderUnavailable,
+)
 from weavergen.models.chat import Completion, Prompt
 from weavergen.models.pricing import ModelPrice, Usage
 from weavergen.routing.cascade import (
@@ -151,6 +155,12 @@ def test_call_error_drops_the_adapter_prefix_and_names_the_kind() -> None:
     limited = ProviderRateLimited("model m (POST http://h/x): HTTP 429: slow down")
     assert call_error(refused) == "unavailable: connection refused; gave up"
     assert call_error(limited) == "rate limited: HTTP 429: slow down"
+
+
+def test_call_error_shows_a_hostile_body_as_one_plain_line() -> None:
+    """An escape code or line break in a provider's body reached the terminal."""
+    exc = ProviderResponseError("model m (POST u): not JSON: \x1b[2J\nwiped\x07")
+    assert call_error(exc) == "bad response: not JSON: \\x1b[2J wiped\\x07"
 
 
 def test_fence_around_the_whole_answer_is_removed() -> None:

@@ -207,7 +207,17 @@ def call_error(exc: ProviderError) -> str:
     text = str(exc)
     if text.startswith("model ") and ": " in text:
         text = text.split(": ", 1)[1]
-    return f"{_ERROR_KINDS.get(type(exc), 'failed')}: {text}"
+    return f"{_ERROR_KINDS.get(type(exc), 'failed')}: {_printable(text)}"
+
+
+def _printable(text: str) -> str:
+    # The reason quotes the provider's body, which is the server's text: its
+    # escape codes must not reach a terminal, nor its line breaks split the
+    # summary's one line per call.
+    flat = " ".join(text.split())
+    return "".join(
+        char if char.isprintable() else f"\\x{ord(char):02x}" for char in flat
+    )
 
 
 _ERROR_KINDS: Mapping[type[ProviderError], str] = {
