@@ -307,22 +307,32 @@ class GatedModel(ScriptedModel):
         return super().complete(prompt)
 
 
-def test_identical_concurrent_requests_make_one_model_call() -> None:
-    """A second identical request waits for the first instead of calling again."""
+def race(
+    first: GenerationRequest, second: GenerationRequest
+) -> tuple[GatedModel, SingleFlight[GenerationResult], list[GenerationResult]]:
+    """Start ``second`` while ``first`` is inside its model call; both results."""
     model = GatedModel()
     flights: SingleFlight[GenerationResult] = SingleFlight()
     pipeline = make_pipeline([model], flights=flights)
-    results: list[GenerationResult] = []
-    first = threading.Thread(target=lambda: results.append(pipeline.generate(GO)))
-    first.start()
+    results: dict[int, GenerationResult] = {}
+    one = threading.Thread(target=lambda: results.update({1: pipeline.generate(first)}))
+    one.start()
     assert model.entered.wait(timeout=30)
-    second = threading.Thread(target=lambda: results.append(pipeline.generate(GO)))
-    second.start()
-    while flights.shared == 0 and second.is_alive():
+    two = threading.Thread(
+        target=lambda: results.update({2: pipeline.generate(second)})
+    )
+    two.start()
+    while flights.shared == 0 and two.is_alive():
         time.sleep(0.01)
     model.gate.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
+    one.join(timeout=30)
+    two.join(timeout=30)
+    return model, flights, [results[1], results[2]]
+
+
+def test_identical_concurrent_requests_make_one_model_call() -> None:
+    """A second identical request waits for the first instead of calling again."""
+    model, _, results = race(GO, GO)
     assert len(model.prompts) == 1
     assert [r.served for r in results] == [True, True]
     assert results[0] is results[1]
@@ -330,23 +340,7 @@ def test_identical_concurrent_requests_make_one_model_call() -> None:
 
 def test_concurrent_request_with_a_cap_does_not_share_an_uncapped_flight() -> None:
     """A budget-0 twin used to wait for, and be handed, the uncapped paid answer."""
-    model = GatedModel()
-    flights: SingleFlight[GenerationResult] = SingleFlight()
-    pipeline = make_pipeline([model], flights=flights)
-    capped = replace(GO, budget_usd=0.0)
-    results: dict[str, GenerationResult] = {}
-    first = threading.Thread(target=lambda: results.update(free=pipeline.generate(GO)))
-    first.start()
-    assert model.entered.wait(timeout=30)
-    second = threading.Thread(
-        target=lambda: results.update(capped=pipeline.generate(capped))
-    )
-    second.start()
-    while flights.shared == 0 and second.is_alive():
-        time.sleep(0.01)
-    model.gate.set()
-    first.join(timeout=30)
-    second.join(timeout=30)
-    assert (results["free"].served, results["free"].cost_usd > 0) == (True, True)
-    assert (results["capped"].served, results["capped"].stopped_by) == (False, "budget")
-    assert (results["capped"].calls, flights.shared) == ([], 0)
+    _, flights, (free, capped) = race(GO, replace(GO, budget_usd=0.0))
+    assert (free.served, free.cost_usd > 0) == (True, True)
+    assert (capped.served, capped.stopped_by) == (False, "budget")
+    assert (capped.calls, flights.shared) == ([], 0)
