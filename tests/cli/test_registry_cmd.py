@@ -235,6 +235,31 @@ def test_generate_writes_files_and_one_span_each(
     assert f"wrote {len(span_ids)} file(s)" in err
 
 
+def test_generate_takes_state_dir_after_the_command_too(
+    spans_registry: Path, fake_target: Path, tmp_path: Path
+) -> None:
+    """`registry generate --state-dir DIR` stores spans there, as report reads."""
+    state = tmp_path / "after-command"
+    args = ["-t", str(fake_target.parent), "listing", str(tmp_path / "out")]
+
+    code = run_app(
+        [
+            "registry",
+            "generate",
+            "-r",
+            str(spans_registry),
+            "--state-dir",
+            str(state),
+            *args,
+        ]
+    )
+
+    assert code == 0
+    assert len(SpanStore(state / "spans.db").generations()) == len(
+        list((tmp_path / "out").iterdir())
+    )
+
+
 def test_generate_quiet_prints_nothing(
     spans_registry: Path,
     fake_target: Path,

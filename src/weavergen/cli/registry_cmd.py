@@ -148,6 +148,10 @@ def generate(  # noqa: PLR0917  (Typer maps each parameter to an option)
         typer.Option("--param", "-D", help="Template parameter key=value (repeat)."),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress.")] = False,
+    state_dir: Annotated[
+        Path | None,
+        typer.Option("--state-dir", help="State folder for spans (as in report)."),
+    ] = None,
 ) -> None:
     """Render TARGET's templates over the registry into OUTPUT."""
     options = global_options(ctx)
@@ -156,7 +160,7 @@ def generate(  # noqa: PLR0917  (Typer maps each parameter to an option)
         target=templates / target if templates is not None else target,
         output=output,
         params=_parse_defines(define or []),
-        state_dir=options.state_dir,
+        state_dir=state_dir or options.state_dir,
         quiet=quiet or options.quiet,
     )
     records, trace_id = _run_generate(job)
