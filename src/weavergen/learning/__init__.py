@@ -1,1 +1,0 @@
-"""WeaverGen learning."""
