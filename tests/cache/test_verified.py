@@ -218,8 +218,10 @@ V1_ENTRIES = """CREATE TABLE entries (key TEXT PRIMARY KEY, code TEXT NOT NULL,
     hits INTEGER NOT NULL DEFAULT 0)"""
 
 
-def test_a_version_1_cache_is_upgraded_and_keeps_its_entries(tmp_path: Path) -> None:
-    """v1 rows survive the upgrade with `simulated` unknown; new rows record it."""
+def test_a_version_1_cache_is_upgraded_and_its_unsigned_rows_are_evicted(
+    tmp_path: Path,
+) -> None:
+    """v1 rows carry no MAC: evicted on first read; new rows record `simulated`."""
     path = tmp_path / "cache.db"
     with sqlite3.connect(path) as conn:
         conn.execute(V1_ENTRIES)
@@ -232,12 +234,12 @@ def test_a_version_1_cache_is_upgraded_and_keeps_its_entries(tmp_path: Path) -> 
     with VerifiedCache(path) as cache:
         cache.put(_entry("new", simulated=True))
         old, new = cache.peek("old"), cache.peek("new")
-    assert old is not None
+        stats = cache.stats()
+    assert old is None
     assert new is not None
-    assert (old.code, old.simulated, new.simulated) == ("x", None, True)
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    conn.close()
+    assert new.simulated is True
+    assert (stats.entries, stats.false_hits) == (1, 1)
+    assert _user_version(path) == 3
 
 
 def test_threads_sharing_one_cache_lose_no_writes(cache: VerifiedCache) -> None:
@@ -297,3 +299,158 @@ def test_vectors_of_another_embedder_are_never_compared(
     with VerifiedCache(path) as default:
         assert default.embedder.name.startswith("hashed-ngrams")
         assert default.lookup_intent("span builder", SCOPE) is None
+
+
+def _user_version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    conn.close()
+    return version
+
+
+def _tamper(path: Path, assignment: str, key: str = "k1") -> None:
+    """Change a stored row behind the cache's back, as anyone with the file can."""
+    with sqlite3.connect(path) as conn:
+        changed = conn.execute(
+            f"UPDATE entries SET {assignment} WHERE key = ?", (key,)
+        ).rowcount
+    conn.close()
+    assert changed == 1
+
+
+INTEGRITY_WARNING = (
+    "cache entry k1 failed its integrity check (tampered or written with "
+    "another key); evicted"
+)
+
+
+def test_appended_code_is_not_served_and_is_evicted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Code appended with sqlite3 passes re-validation but not the MAC check."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path) as cache:
+        cache.put(_entry(code="package x\n", target="go", simulated=False))
+    _tamper(path, "code = code || 'func init(){println(\"INJECTED\")}'")
+    with VerifiedCache(path) as cache:
+        assert cache.get_verified("k1", lambda entry: True) is None
+        stats = cache.stats()
+    assert (stats.entries, stats.false_hits, stats.misses, stats.hits) == (0, 1, 0, 0)
+    assert [r.getMessage() for r in caplog.records] == [INTEGRITY_WARNING]
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "target = 'go'",
+        "pattern = 'metrics'",
+        "models = '[\"gpt-large\"]'",
+        "simulated = 0",
+        "tier = 'template'",
+        "confidence = 1.0",
+        "subject = '[\"registry.db\"]'",
+    ],
+)
+def test_any_tampered_served_field_fails_the_integrity_check(
+    tmp_path: Path, assignment: str
+) -> None:
+    """Target, pattern, models, simulated, tier, confidence and subject are signed."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path) as cache:
+        cache.put(_entry(simulated=True))
+    _tamper(path, assignment)
+    with VerifiedCache(path) as cache:
+        assert cache.peek("k1") is None
+        stats = cache.stats()
+    assert (stats.entries, stats.false_hits) == (0, 1)
+
+
+def test_changing_only_the_hit_count_keeps_the_entry(tmp_path: Path) -> None:
+    """The hit count changes on every hit, so it is not signed."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path) as cache:
+        cache.put(_entry())
+    _tamper(path, "hits = 41")
+    with VerifiedCache(path) as cache:
+        found = cache.get_verified("k1", lambda entry: True)
+    assert found is not None
+    assert found.hits == 42
+
+
+def test_a_tampered_entry_is_no_semantic_candidate(tmp_path: Path) -> None:
+    """A semantic lookup skips and evicts a tampered row, serving a genuine one."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path) as cache:
+        cache.put(_entry("a", intent="span builder for http server"))
+        cache.put(_entry("b", intent="span builder for http servers"))
+    _tamper(path, "code = 'evil()'", key="a")
+    with VerifiedCache(path) as cache:
+        hit = cache.lookup_intent_verified(
+            "span builder for http server", SCOPE, lambda entry: True
+        )
+        assert cache.peek("a") is None
+        stats = cache.stats()
+    assert hit is not None
+    assert (hit.entry.key, hit.entry.code) == ("b", 'X = "x"\n')
+    assert (stats.entries, stats.false_hits) == (1, 1)
+
+
+def test_another_key_cannot_read_the_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries signed under one WEAVERGEN_CACHE_KEY are evicted under another."""
+    path = tmp_path / "cache.db"
+    monkeypatch.setenv("WEAVERGEN_CACHE_KEY", "first secret")
+    with VerifiedCache(path) as cache:
+        cache.put(_entry("k1"))
+        cache.put(_entry("k2"))
+    with VerifiedCache(path) as cache:
+        assert cache.peek("k2") is not None
+    monkeypatch.setenv("WEAVERGEN_CACHE_KEY", "second secret")
+    with VerifiedCache(path) as cache:
+        assert cache.get_verified("k1", lambda entry: True) is None
+        assert cache.stats().entries == 1
+    assert not (tmp_path / "config" / "weavergen" / "cache.key").exists()
+
+
+def test_the_key_is_not_stored_in_the_state_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither the cache file nor its journal holds the secret."""
+    secret = "do-not-store-this-secret"
+    monkeypatch.setenv("WEAVERGEN_CACHE_KEY", secret)
+    with VerifiedCache() as cache:
+        cache.put(_entry())
+        state = cache.path.parent
+        files = [p.read_bytes() for p in state.iterdir() if p.is_file()]
+    assert files
+    assert not any(secret.encode() in blob for blob in files)
+
+
+V2_ENTRIES = V1_ENTRIES.removesuffix(")") + ", simulated INTEGER)"
+
+
+def test_a_version_2_cache_is_upgraded_and_stays_usable(tmp_path: Path) -> None:
+    """A v2 file gains the MAC column; its unsigned rows go, new rows are served."""
+    path = tmp_path / "cache.db"
+    with VerifiedCache(path) as cache:
+        pass
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE entries")
+        conn.execute(V2_ENTRIES)
+        conn.execute(
+            "INSERT INTO entries VALUES ('old', 'x', 'python', 'spans', '[\"a\"]',"
+            " 'slice-1', NULL, NULL, NULL, 1.0, 0.0, 'local', '[\"m\"]', 1.0, 0, 0)"
+        )
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    with VerifiedCache(path) as cache:
+        assert cache.get_verified("old", lambda entry: True) is None
+        cache.put(_entry("new"))
+    assert _user_version(path) == 3
+    with VerifiedCache(path) as cache:
+        served = cache.get_verified("new", lambda entry: True)
+        stats = cache.stats()
+    assert served is not None
+    assert (stats.entries, stats.false_hits, stats.hits) == (1, 1, 1)

@@ -4,7 +4,10 @@ The second tier of the pipeline. An entry is found by the exact request key
 (:func:`weavergen.cache.keys.request_key`) or, for free-text intents, by the
 embedding of the intent within the same target, pattern and slice. A hit is
 never trusted as stored: :meth:`VerifiedCache.get_verified` re-validates it,
-evicts it if it fails, and counts it as a false hit.
+evicts it if it fails, and counts it as a false hit. Every row also carries
+an HMAC made with a key kept outside the state folder
+(:mod:`weavergen.cache.integrity`); a row whose MAC does not verify was
+changed or written with another key, and is evicted on read, never served.
 
 One SQLite file in the state folder (``.weavergen/cache.db``), WAL journal
 and a busy timeout so several processes can share it; a schema version in
@@ -26,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from weavergen.cache import integrity
 from weavergen.cache.embed import Embedder, cosine, default_embedder, same_wish
 from weavergen.cache.keys import CacheScope
 from weavergen.errors import StateError
@@ -35,7 +39,8 @@ log = logging.getLogger(__name__)
 
 # 2 added `simulated`: whether the models that wrote an entry were simulated
 # (a v1 file is upgraded in place; its rows say NULL, unknown).
-SCHEMA_VERSION = 2
+# 3 added `mac`: older rows have none, so they are evicted on first read.
+SCHEMA_VERSION = 3
 CACHE_FILE = "cache.db"
 DEFAULT_THRESHOLD = 0.85
 # Another process holds the write lock for milliseconds per put; only a stuck
@@ -60,7 +65,8 @@ _SCHEMA = (
         models TEXT NOT NULL,
         created_at REAL NOT NULL,
         hits INTEGER NOT NULL DEFAULT 0,
-        simulated INTEGER
+        simulated INTEGER,
+        mac TEXT
     )""",
     "CREATE INDEX IF NOT EXISTS entries_scope ON entries (target, pattern, slice_hash)",
     "CREATE TABLE IF NOT EXISTS counters"
@@ -68,8 +74,9 @@ _SCHEMA = (
 )
 _COLUMNS = (
     "key, code, target, pattern, subject, slice_hash, intent, embedding, embedder, "
-    "confidence, cost_usd, tier, models, created_at, hits, simulated"
+    "confidence, cost_usd, tier, models, created_at, hits, simulated, mac"
 )
+_PLACEHOLDERS = ", ".join("?" * len(_COLUMNS.split(",")))
 Row = tuple[Any, ...]
 
 
@@ -140,6 +147,7 @@ class VerifiedCache:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._conn = self._open()
+        self._secret: bytes | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -162,11 +170,11 @@ class VerifiedCache:
     def put(self, entry: CacheEntry) -> CacheEntry:
         """Store (or replace) an entry; returns it with embedding and time set."""
         entry = self._complete(entry)
+        mac = integrity.sign(self._key(), _signed_fields(entry))
         with self._write() as conn:
             conn.execute(
-                f"INSERT OR REPLACE INTO entries ({_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                _to_row(entry),
+                f"INSERT OR REPLACE INTO entries ({_COLUMNS}) VALUES ({_PLACEHOLDERS})",
+                (*_to_row(entry), mac),
             )
         return entry
 
@@ -177,9 +185,16 @@ class VerifiedCache:
         return entry
 
     def peek(self, key: str) -> CacheEntry | None:
-        """Return the entry under ``key`` without touching any counter."""
-        rows = self._read(f"SELECT {_COLUMNS} FROM entries WHERE key = ?", (key,))
-        return _from_row(rows[0]) if rows else None
+        """Return the entry under ``key`` without touching any counter.
+
+        An entry that fails its integrity check is the exception: it is
+        evicted, counted as a false hit, and None is returned.
+        """
+        try:
+            return self._stored(key)
+        except _Tampered as exc:
+            self._discard(key, exc)
+            return None
 
     def evict(self, key: str) -> bool:
         """Remove the entry under ``key``; True if there was one."""
@@ -197,11 +212,9 @@ class VerifiedCache:
         evicted and counted as a false hit, and the request goes on.
         """
         try:
-            entry = self.peek(key)
+            entry = self._stored(key)
         except _Undecodable as exc:
-            log.warning("%s; evicted as a false hit", exc)
-            self.evict(key)
-            self._bump("false_hits")
+            self._discard(key, exc)
             return None
         if entry is None:
             self._bump("misses")
@@ -268,6 +281,21 @@ class VerifiedCache:
                 _take_back_miss(conn)
         return replace(entry, hits=entry.hits + 1)
 
+    def _stored(self, key: str) -> CacheEntry | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM entries WHERE key = ?", (key,))
+        return _from_row(rows[0], self._key()) if rows else None
+
+    def _discard(self, key: str, exc: _Undecodable) -> None:
+        log.warning("%s", exc.eviction_note())
+        self.evict(key)
+        self._bump("false_hits")
+
+    def _key(self) -> bytes:
+        # Loaded on first use; racing threads read the same key file.
+        if self._secret is None:
+            self._secret = integrity.load_key()
+        return self._secret
+
     def _nearest(self, text: str, scope: CacheScope) -> SemanticHit | None:
         wanted = self.embedder.embed(text)
         rows = self._read(
@@ -276,11 +304,22 @@ class VerifiedCache:
             (scope.target, scope.pattern, scope.slice_hash, self.embedder.name),
         )
         best: SemanticHit | None = None
-        for entry in _decodable(rows):
+        for entry in self._trusted(rows):
             similarity = cosine(wanted, entry.embedding or ())
             if best is None or similarity > best.similarity:
                 best = SemanticHit(entry, similarity)
         return best
+
+    def _trusted(self, rows: list[Row]) -> Iterator[CacheEntry]:
+        # One damaged row must not stop every semantic lookup in its scope;
+        # a tampered one is evicted so that it is never a candidate again.
+        for row in rows:
+            try:
+                yield _from_row(row, self._key())
+            except _Tampered as exc:
+                self._discard(str(row[0]), exc)
+            except _Undecodable as exc:
+                log.warning("%s; skipped", exc)
 
     def _complete(self, entry: CacheEntry) -> CacheEntry:
         if entry.intent and entry.embedding is None:
@@ -376,11 +415,14 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def _upgrade(conn: sqlite3.Connection, version: int) -> None:
-    if version == 0:
-        for statement in _SCHEMA:
-            conn.execute(statement)
-    elif version == 1:
+    if version == 1:
         conn.execute("ALTER TABLE entries ADD COLUMN simulated INTEGER")
+    if version in (1, 2):
+        conn.execute("ALTER TABLE entries ADD COLUMN mac TEXT")
+    # Every statement says IF NOT EXISTS: this creates a new file and fills
+    # in whatever an older one lacks.
+    for statement in _SCHEMA:
+        conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -420,9 +462,6 @@ def _unreadable(path: Path, exc: Exception) -> StateError:
 
 
 def _to_row(entry: CacheEntry) -> Row:
-    embedding = None
-    if entry.embedding is not None:
-        embedding = array("f", entry.embedding).tobytes()
     return (
         entry.key,
         entry.code,
@@ -431,7 +470,7 @@ def _to_row(entry: CacheEntry) -> Row:
         json.dumps(list(entry.subject)),
         entry.slice_hash,
         entry.intent,
-        embedding,
+        _vector_bytes(entry.embedding),
         entry.embedder,
         entry.confidence,
         entry.cost_usd,
@@ -443,27 +482,63 @@ def _to_row(entry: CacheEntry) -> Row:
     )
 
 
+def _vector_bytes(embedding: tuple[float, ...] | None) -> bytes | None:
+    # float32, as stored: the MAC must see the same bytes on write and read.
+    return None if embedding is None else array("f", embedding).tobytes()
+
+
+def _signed_fields(entry: CacheEntry) -> list[object]:
+    """Everything stored that can change what is served (not the hit count)."""
+    vector = _vector_bytes(entry.embedding)
+    return [
+        entry.key,
+        entry.code,
+        entry.target,
+        entry.pattern,
+        list(entry.subject),
+        entry.slice_hash,
+        entry.intent,
+        None if vector is None else vector.hex(),
+        entry.embedder,
+        float(entry.confidence),
+        float(entry.cost_usd),
+        entry.tier,
+        list(entry.models),
+        float(entry.created_at),
+        None if entry.simulated is None else bool(entry.simulated),
+    ]
+
+
 class _Undecodable(StateError):
     """One row of the cache cannot be turned back into an entry."""
 
+    def eviction_note(self) -> str:
+        """The warning logged when the row is evicted for this reason."""
+        return f"{self}; evicted as a false hit"
 
-def _from_row(row: Row) -> CacheEntry:
+
+class _Tampered(_Undecodable):
+    """A row's MAC does not verify under this cache's key."""
+
+    def eviction_note(self) -> str:
+        """The warning logged when the row is evicted for this reason."""
+        return f"{self}; evicted"
+
+
+def _from_row(row: Row, secret: bytes) -> CacheEntry:
+    key = str(row[0])[:12]
     try:
-        return _decode_row(row)
+        entry = _decode_row(row)
     except (ValueError, TypeError) as exc:
         raise _Undecodable(
-            f"cache entry {str(row[0])[:12]} is unreadable ({exc}); the cache file "
-            "may be corrupt"
+            f"cache entry {key} is unreadable ({exc}); the cache file may be corrupt"
         ) from exc
-
-
-def _decodable(rows: list[Row]) -> Iterator[CacheEntry]:
-    # One damaged row must not stop every semantic lookup in its scope.
-    for row in rows:
-        try:
-            yield _from_row(row)
-        except _Undecodable as exc:
-            log.warning("%s; skipped", exc)
+    if not integrity.verify(secret, _signed_fields(entry), row[16]):
+        raise _Tampered(
+            f"cache entry {key} failed its integrity check (tampered or written "
+            "with another key)"
+        )
+    return entry
 
 
 def _decode_row(row: Row) -> CacheEntry:
