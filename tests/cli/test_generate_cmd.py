@@ -348,5 +348,19 @@ def test_summary_tells_a_validation_failure_from_an_outage() -> None:
         "", "cloud", ["a", "b"], calls, 0.001, 0.0, 0.0, "t", False, "exhausted", False
     )
     lines = summary_text(result).splitlines()
-    assert lines[-2].endswith("0.001000 USD, failed validation at 0.62")
+    assert lines[-2].endswith("$0.00100, failed validation at 0.62")
     assert lines[-1] == "  2. b [openai]: unavailable: x"
+
+
+def test_summary_names_the_stopping_limit_only_when_nothing_was_served() -> None:
+    """A served result met its floor; 'stopped by' is for unserved ones."""
+    call = CallCost("a", "openai", 10, 5, 0.001, True, False, 1.0)
+    served = GenerationResult(
+        "x", "cloud", ["a"], [call], 0.001, 1.0, 1.0, "t", False, "quality_floor", True
+    )
+    unserved = GenerationResult(
+        "", "cloud", ["a"], [call], 0.001, 0.0, 0.0, "t", False, "budget", False
+    )
+    assert "stopped by" not in summary_text(served)
+    assert "stopped by: budget" in summary_text(unserved)
+    assert "cost: $0.00100; trace t" in summary_text(served)

@@ -101,3 +101,16 @@ def test_state_folder_with_brackets_is_printed_as_written(
     out = capsys.readouterr().out
     assert code == 0
     assert f"state folder: {state}" in out
+
+
+def test_text_output_says_how_to_see_the_economics_of_the_run(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fresh state folder is named in the economics command to run next."""
+    state = tmp_path / "sim"
+    code = run_app(
+        ["simulate", "-r", str(registry), "--requests", "3", "--state-dir", str(state)]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"weavergen economics --state-dir {state}" in out

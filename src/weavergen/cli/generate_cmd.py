@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from weavergen.cli.app import app, fail, global_options
+from weavergen.cli.units import usd
 from weavergen.engine.request import (
     WHOLE_REGISTRY,
     GenerationRequest,
@@ -175,9 +176,11 @@ def summary_text(result: GenerationResult) -> str:
     lines = [
         f"{head}{state} by tier {result.tier} "
         f"(score {result.validation_score:.2f}, confidence {result.confidence:.2f})",
-        f"cost: {result.cost_usd:.6f} USD; trace {result.trace_id or '-'}",
+        f"cost: {usd(result.cost_usd)}; trace {result.trace_id or '-'}",
     ]
-    if result.stopped_by:
+    # On a served result stopped_by only says the floor was met; a person
+    # needs it when nothing was served, to know which limit ended the search.
+    if result.stopped_by and not result.served:
         lines.append(f"stopped by: {result.stopped_by}")
     lines += [_call_line(call_index, result) for call_index in range(len(result.calls))]
     return "\n".join(lines)
@@ -193,5 +196,5 @@ def _call_line(index: int, result: GenerationResult) -> str:
     estimated = " (estimated)" if call.estimated else ""
     return (
         f"{head}{call.input_tokens}+{call.output_tokens} tokens{estimated}, "
-        f"{call.cost_usd:.6f} USD, {verdict} at {call.score:.2f}"
+        f"{usd(call.cost_usd)}, {verdict} at {call.score:.2f}"
     )

@@ -96,6 +96,12 @@ def _print(figures: dict[str, Any]) -> None:
     # The folder is the user's text: "[/]" in it is not Rich markup, and a
     # long path stays on one line for whoever copies it.
     console.print(f"state folder: {figures['state_dir']}", markup=False, soft_wrap=True)
+    console.print(
+        "economics of this workload: weavergen economics --state-dir "
+        f"{figures['state_dir']}",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _headline(figures: dict[str, Any]) -> Table:
