@@ -290,7 +290,8 @@ def test_unknown_filter_option_lists_the_valid_ones(
         render_target(small_registry, load_target(root), tmp_path / "out")
     assert str(caught.value) == (
         "t.j2: filter: unknown option 'exclude_namespace'; valid options: "
-        "exclude_deprecated, exclude_root_namespace, exclude_stability"
+        "exclude_deprecated, exclude_root_namespace, exclude_stability, "
+        "keep_code_generation_excluded"
     )
 
 

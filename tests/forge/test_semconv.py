@@ -10,6 +10,7 @@ from weavergen.forge.semconv import (
     semconv_attributes,
     semconv_grouped_attributes,
     semconv_grouped_metrics,
+    semconv_grouped_signals,
     semconv_metrics,
 )
 
@@ -86,3 +87,38 @@ def test_metric_refinements_keep_the_definition() -> None:
     ]
     chosen = [g["id"] for g in semconv_metrics(groups, {})]
     assert chosen == ["metric.hw.errors", "metric.hw.a.y"]
+
+
+def test_grouped_signals_merge_every_kind_by_namespace() -> None:
+    """Attributes, metrics, spans and events meet under one namespace entry."""
+    groups = [
+        {
+            "id": "registry.a",
+            "type": "attribute_group",
+            "attributes": [{"name": "a.x"}],
+        },
+        {"id": "metric.b.count", "type": "metric", "metric_name": "b.count"},
+        {"id": "span.a.call", "type": "span"},
+        {"id": "event.a.done", "type": "event", "name": "a.done"},
+    ]
+    merged = semconv_grouped_signals(groups, {})
+    assert [entry["root_namespace"] for entry in merged] == ["a", "b"]
+    assert [a["name"] for a in merged[0]["attributes"]] == ["a.x"]
+    assert [s["signal_name"] for s in merged[0]["spans"]] == ["a.call"]
+    assert [e["signal_name"] for e in merged[0]["events"]] == ["a.done"]
+    assert merged[0]["metrics"] == []
+    assert [m["metric_name"] for m in merged[1]["metrics"]] == ["b.count"]
+    assert merged[1]["attributes"] == merged[1]["spans"] == []
+
+
+def test_keep_code_generation_excluded_keeps_annotated_metrics() -> None:
+    """Docs may keep what the ``code_generation.exclude`` annotation drops."""
+    metric = {
+        "id": "metric.c.old",
+        "type": "metric",
+        "metric_name": "c.old",
+        "annotations": {"code_generation": {"exclude": True}},
+    }
+    assert semconv_metrics([metric], {}) == []
+    kept = semconv_metrics([metric], {"keep_code_generation_excluded": True})
+    assert kept == [metric]

@@ -152,6 +152,10 @@ _OPTION_CHECKS: dict[str, tuple[str, Any]] = {
         ),
     ),
     "exclude_deprecated": ("true or false", lambda v: v is None or isinstance(v, bool)),
+    "keep_code_generation_excluded": (
+        "true or false",
+        lambda v: v is None or isinstance(v, bool),
+    ),
 }
 
 

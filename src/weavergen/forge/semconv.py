@@ -15,8 +15,9 @@ Every function takes the resolved groups and an options mapping:
   ``experimental`` also matches ``development``, as in the registry schema.
 - ``exclude_deprecated``: leave out anything with a ``deprecated`` field.
 
-Anything annotated ``code_generation: {exclude: true}`` is always left out,
-as the registry authors asked.
+Anything annotated ``code_generation: {exclude: true}`` is left out, as the
+registry authors asked, unless ``keep_code_generation_excluded`` is true: the
+annotation is about code, and reference pages still document such items.
 """
 
 from __future__ import annotations
@@ -74,9 +75,12 @@ def _keeper(options: Options) -> Callable[[Mapping[str, Any], str], bool]:
         _normalised_stability(s) for s in options.get("exclude_stability") or []
     }
     drop_deprecated = bool(options.get("exclude_deprecated"))
+    honour_annotation = not options.get("keep_code_generation_excluded")
 
     def is_kept(item: Mapping[str, Any], name: str) -> bool:
-        if code_generation_excluded(item) or root_namespace(name) in excluded_ns:
+        if honour_annotation and code_generation_excluded(item):
+            return False
+        if root_namespace(name) in excluded_ns:
             return False
         if _normalised_stability(item.get("stability")) in excluded:
             return False
@@ -179,6 +183,51 @@ def semconv_signal(kind: str) -> SliceFunction:
     return select
 
 
+def _signal_name(group: Group) -> str:
+    """The dotted name a span or event is filed under (its id without kind)."""
+    if group.get("name"):
+        return str(group["name"])
+    kind, _, rest = str(group.get("id", "")).partition(".")
+    return rest if kind == group.get("type") and rest else str(group.get("id", ""))
+
+
+def semconv_grouped_signals(
+    groups: list[Group], options: Options
+) -> list[dict[str, Any]]:
+    """Every root namespace with its attributes, metrics, spans and events.
+
+    A documentation page per namespace needs all four at once; a namespace
+    with only metrics (a user's registry of counters) still gets its entry.
+    Spans and events are filed by their id without the ``span.``/``event.``
+    prefix (events by ``name`` when set), so ``span.http.client`` is ``http``.
+    """
+    kinds: dict[str, list[dict[str, Any]]] = {
+        "attributes": semconv_grouped_attributes(groups, options),
+        "metrics": semconv_grouped_metrics(groups, options),
+    }
+    for kind in ("span", "event"):
+        named = [
+            {**group, "signal_name": _signal_name(group)}
+            for group in semconv_signal(kind)(groups, options)
+        ]
+        kinds[f"{kind}s"] = _group_by_namespace(named, "signal_name", f"{kind}s", [])
+    return _merge_namespaces(kinds)
+
+
+def _merge_namespaces(
+    kinds: dict[str, list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    merged: dict[str, dict[str, Any]] = {}
+    for list_key, buckets in kinds.items():
+        for bucket in buckets:
+            namespace = bucket["root_namespace"]
+            entry = merged.setdefault(
+                namespace, {"root_namespace": namespace, **{k: [] for k in kinds}}
+            )
+            entry[list_key] = bucket[list_key]
+    return [merged[namespace] for namespace in sorted(merged)]
+
+
 def whole_registry(groups: list[Group], options: Options) -> dict[str, Any]:
     """Weaver's ``.``: the registry itself, as ``{"groups": [...]}``."""
     del options
@@ -191,6 +240,7 @@ SLICES: dict[str, SliceFunction] = {
     "semconv_grouped_attributes": semconv_grouped_attributes,
     "semconv_metrics": semconv_metrics,
     "semconv_grouped_metrics": semconv_grouped_metrics,
+    "semconv_grouped_signals": semconv_grouped_signals,
     "semconv_spans": semconv_signal("span"),
     "semconv_events": semconv_signal("event"),
     "semconv_entities": semconv_signal("entity"),
