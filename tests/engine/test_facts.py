@@ -38,9 +38,9 @@ def test_python_attribute_facts_are_constants_and_enum_members() -> None:
 def test_go_metric_facts_are_name_unit_and_instrument() -> None:
     """A metric asserts its name, unit and instrument under Go names."""
     assert expected_facts(GROUPS, "go", "metrics") == {
-        Fact("metric", "RpcCallsName", "rpc.calls"),
-        Fact("unit", "RpcCallsUnit", "{call}"),
-        Fact("instrument", "RpcCallsInstrument", "counter"),
+        Fact("metric", "RPCCallsName", "rpc.calls"),
+        Fact("unit", "RPCCallsUnit", "{call}"),
+        Fact("instrument", "RPCCallsInstrument", "counter"),
     }
 
 

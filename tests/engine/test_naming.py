@@ -38,10 +38,10 @@ CONVENTIONS = [
     ("js", "ATTR_HTTP_REQUEST_METHOD", "HTTP_REQUEST_METHOD_VALUE_GET", M, M + "_UNIT"),
     (
         "go",
-        "HttpRequestMethodKey",
-        "HttpRequestMethodGet",
-        "HttpServerRequestDurationName",
-        "HttpServerRequestDurationUnit",
+        "HTTPRequestMethodKey",
+        "HTTPRequestMethodGet",
+        "HTTPServerRequestDurationName",
+        "HTTPServerRequestDurationUnit",
     ),
 ]
 
@@ -132,3 +132,44 @@ def test_targets_without_a_code_convention_are_refused() -> None:
     """Planning code names for markdown or an unknown target is a RequestError."""
     with pytest.raises(RequestError, match="no naming convention for target 'cobol'"):
         plan_names(VIEW, "cobol")
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("url.full", "URLFullKey"),
+        ("db.system.name", "DBSystemNameKey"),
+        ("shop.order.id", "ShopOrderIDKey"),
+        ("k8s.pod.uid", "K8SPodUIDKey"),
+        ("gen_ai.request.model", "GenAIRequestModelKey"),
+        ("os.type", "OSTypeKey"),
+        ("http.request.method_original", "HTTPRequestMethodOriginalKey"),
+        ("identity.idle", "IdentityIdleKey"),
+    ],
+)
+def test_go_names_spell_initialisms_in_capitals(key: str, name: str) -> None:
+    """Whole words on the list are capitalised; words merely starting so are not."""
+    view = SliceView((Attribute(key, "string"),), (), ())
+    assert plan_names(view, "go").attributes[0].name == name
+
+
+def test_go_members_and_metrics_use_initialisms_too() -> None:
+    """Member ids and metric names go through the same initialism rule."""
+    view = SliceView(
+        (Attribute("rpc.system", "enum", members=(Member("grpc_json", "g"),)),),
+        (Metric("db.client.connection.count", "updowncounter", None),),
+        (),
+    )
+    plan = plan_names(view, "go")
+    assert plan.attributes[0].members[0].name == "RPCSystemGrpcJSON"
+    assert plan.metrics[0].name == "DBClientConnectionCountName"
+    assert plan.metrics[0].instrument_name == "DBClientConnectionCountInstrument"
+
+
+def test_go_initialisms_that_collide_get_numbered_names() -> None:
+    """``a.id`` (A, ID) and ``a.i_d`` (A, I, D) both spell AID: one gets ``_2``."""
+    view = SliceView(
+        (Attribute("a.id", "string"), Attribute("a.i_d", "string")), (), ()
+    )
+    names = [a.name for a in plan_names(view, "go").attributes]
+    assert names == ["AIDKey", "AIDKey_2"]

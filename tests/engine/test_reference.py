@@ -128,3 +128,52 @@ def test_no_reference_for_targets_without_a_convention() -> None:
     """Ground truth for an unknown target is refused with the known targets."""
     with pytest.raises(RequestError, match="no reference artifact for target 'cobol'"):
         reference_code(TRICKY, "cobol", "attributes")
+
+
+GO_SLICE: list[dict[str, Any]] = [
+    {
+        "id": "registry.shop",
+        "type": "attribute_group",
+        "attributes": [
+            {
+                "name": "shop.order.id",
+                "type": {"members": [{"id": "a", "value": "a"}]},
+                "brief": "The order.",
+            },
+            {"name": "shop.url", "type": "string"},
+        ],
+    },
+    {
+        "id": "metric.shop.orders",
+        "type": "metric",
+        "metric_name": "shop.orders",
+        "instrument": "counter",
+        "unit": "{order}",
+        "brief": "Orders.",
+    },
+]
+
+
+def test_go_reference_is_laid_out_as_gofmt_would() -> None:
+    """``=`` aligns per section, as gofmt; no blank line before the ``)``."""
+    assert reference_code(GO_SLICE, "go", "docs").splitlines()[3:] == [
+        "const (",
+        "\t// The order.",
+        '\tShopOrderIDKey = "shop.order.id"',
+        '\tShopOrderIDA   = "a"',
+        "",
+        '\tShopURLKey = "shop.url"',
+        "",
+        "\t// Orders.",
+        '\tShopOrdersName       = "shop.orders"',
+        '\tShopOrdersUnit       = "{order}"',
+        '\tShopOrdersInstrument = "counter"',
+        ")",
+    ]
+
+
+def test_go_reference_with_nothing_to_declare_is_an_empty_const_block() -> None:
+    """A metrics artifact of an attribute-only slice is ``const ()``, as gofmt."""
+    code = reference_code(GO_SLICE[:1], "go", "metrics")
+    assert code.splitlines()[3:] == ["const ()"]
+    assert validate(code, "go", "metrics", GO_SLICE[:1]).passed

@@ -16,8 +16,12 @@ a renamed one. One convention per target (``X`` is the metric's words):
   ``http_request_method::GET`` (a module); metrics as java.
 - typescript, javascript: attribute ``ATTR_HTTP_REQUEST_METHOD``; member
   ``HTTP_REQUEST_METHOD_VALUE_GET``; metrics as java.
-- go: attribute ``HttpRequestMethodKey``; member ``HttpRequestMethodGet``;
-  metric ``XName``, ``XUnit``, ``XInstrument``.
+- go: attribute ``HTTPRequestMethodKey``; member ``HTTPRequestMethodGet``;
+  metric ``XName``, ``XUnit``, ``XInstrument``. Words that are initialisms
+  are spelt in capitals as Go style asks (``URLFullKey``,
+  ``DBSystemNameKey``, ``K8SPodNameKey``): golint's common initialisms plus
+  ``AI``, ``DB``, ``GPU``, ``K8S`` and ``OS``, words of the registry that
+  opentelemetry-go's generated package also capitalises (:data:`GO_INITIALISMS`).
 
 Names are built from the key's words (split on anything not a letter or
 digit); a name already taken in the same scope gets ``_2``, ``_3``... so two
@@ -48,6 +52,54 @@ ALIASES = {
     "docs": "markdown",
 }
 NESTED_MEMBERS = frozenset({"java", "rust"})
+# golint's list of common initialisms, and registry words Go code capitalises.
+GO_INITIALISMS = frozenset(
+    [
+        "ACL",
+        "API",
+        "ASCII",
+        "CPU",
+        "CSS",
+        "DNS",
+        "EOF",
+        "GUID",
+        "HTML",
+        "HTTP",
+        "HTTPS",
+        "ID",
+        "IP",
+        "JSON",
+        "LHS",
+        "QPS",
+        "RAM",
+        "RHS",
+        "RPC",
+        "SLA",
+        "SMTP",
+        "SQL",
+        "SSH",
+        "TCP",
+        "TLS",
+        "TTL",
+        "UDP",
+        "UI",
+        "UID",
+        "UUID",
+        "URI",
+        "URL",
+        "UTF8",
+        "VM",
+        "XML",
+        "XMPP",
+        "XSRF",
+        "XSS",
+        "AI",
+        "DB",
+        "GPU",
+        "K8S",
+        "OS",
+    ]
+)
 RUST_KEYWORDS = frozenset(
     (
         "as",
@@ -171,6 +223,17 @@ def pascal(text: str) -> str:
     return _lead(joined or "Empty", "V")
 
 
+def go_pascal(text: str) -> str:
+    """``http.request.method`` -> ``HTTPRequestMethod``: Go's initialisms."""
+    joined = "".join(_go_word(word) for word in words(text))
+    return _lead(joined or "Empty", "V")
+
+
+def _go_word(word: str) -> str:
+    upper = word.upper()
+    return upper if upper in GO_INITIALISMS else word[:1].upper() + word[1:].lower()
+
+
 def _lead(name: str, prefix: str) -> str:
     return prefix + name if name[0].isdigit() else name
 
@@ -209,7 +272,7 @@ def plan_names(view: SliceView, target: str) -> NamePlan:
 def _name_attribute(attribute: Attribute, target: str, scope: _Scope) -> NamedAttribute:
     key = attribute.key
     if target == "go":
-        name = scope.claim(pascal(key) + "Key")
+        name = scope.claim(go_pascal(key) + "Key")
     elif target in ("typescript", "javascript"):
         name = scope.claim("ATTR_" + upper_snake(key))
     else:
@@ -233,7 +296,7 @@ def _name_members(
         )
     if target == "go":
         return tuple(
-            NamedMember(m, scope.claim(pascal(attribute.key) + pascal(m.id)))
+            NamedMember(m, scope.claim(go_pascal(attribute.key) + go_pascal(m.id)))
             for m in attribute.members
         )
     stem = upper_snake(attribute.key) + "_VALUE_"
@@ -244,7 +307,7 @@ def _name_members(
 
 def _name_metric(metric: Metric, target: str, scope: _Scope) -> NamedMetric:
     if target == "go":
-        stem = pascal(metric.name)
+        stem = go_pascal(metric.name)
         names = (stem + "Name", stem + "Unit", stem + "Instrument")
     else:
         stem = "METRIC_" + upper_snake(metric.name)

@@ -21,7 +21,14 @@ NAMING: Mapping[str, str] = {
         "create_<metric>(meter) factory calling meter.create_<instrument> "
         "with its unit"
     ),
-    "go": "exported CamelCase identifiers, one package, gofmt layout",
+    "go": (
+        "one package, one gofmt-aligned const block of untyped string "
+        "constants: attribute <Key>Key, enum member <Key><Member>, metric "
+        "<Metric>Name, <Metric>Unit, <Metric>Instrument, in CamelCase with "
+        "Go initialisms in capitals (HTTPRequestMethodKey, "
+        "HTTPRequestMethodGet, URLFullKey, DBSystemNameKey, "
+        "K8SPodNameKey, HTTPServerRequestDurationName)"
+    ),
     "java": "UPPER_SNAKE_CASE static final constants in a final class",
     "typescript": "exported const UPPER_SNAKE_CASE values with literal types",
     "javascript": "exported const UPPER_SNAKE_CASE values, ES module syntax",

@@ -153,13 +153,17 @@ def _python_metric(named: NamedMetric) -> Iterator[str]:
 
 def _constants(metric: NamedMetric, target: str, form: str) -> Iterator[str]:
     yield from _comment("#" if target == "python" else "//", metric.metric.brief)
+    for name, value in _metric_pairs(metric):
+        yield form.format(name=name, value=quote(value, target), type="String")
+    yield ""
+
+
+def _metric_pairs(metric: NamedMetric) -> list[tuple[str, str]]:
     pairs = [(metric.name, metric.metric.name)]
     if metric.metric.unit is not None:
         pairs.append((metric.unit_name, metric.metric.unit))
     pairs.append((metric.instrument_name, metric.metric.instrument))
-    for name, value in pairs:
-        yield form.format(name=name, value=quote(value, target), type="String")
-    yield ""
+    return pairs
 
 
 def _comment(marker: str, text: str) -> Iterator[str]:
@@ -167,24 +171,64 @@ def _comment(marker: str, text: str) -> Iterator[str]:
         yield f"{marker} {comment_text(text)}"
 
 
+# A line of a Go const block: a comment or blank line, or a (name, value) spec.
+GoLine = str | tuple[str, str]
+
+
 def _go(plan: NamePlan, attrs: bool, metrics: bool) -> Iterator[str]:
     yield "// Package semconv holds semantic-convention constants from WeaverGen."
     yield "package semconv"
     yield ""
-    yield "const ("
+    body: list[GoLine] = []
     for attribute in plan.attributes if attrs else ():
-        yield from _indent(_go_attribute(attribute), "\t")
+        body += _go_attribute(attribute)
     for metric in plan.metrics if metrics else ():
-        yield from _indent(_constants(metric, "go", "{name} = {value}"), "\t")
+        body += [*_comment("//", metric.metric.brief), *_go_metric(metric), ""]
+    while body and body[-1] == "":
+        body.pop()
+    if not body:
+        yield "const ()"
+        return
+    yield "const ("
+    yield from _indent(gofmt_const_lines(body), "\t")
     yield ")"
 
 
-def _go_attribute(named: NamedAttribute) -> Iterator[str]:
+def _go_attribute(named: NamedAttribute) -> Iterator[GoLine]:
     yield from _comment("//", named.attribute.brief)
-    yield f"{named.name} = {quote(named.attribute.key, 'go')}"
+    yield (named.name, quote(named.attribute.key, "go"))
     for member in named.members:
-        yield f"{member.name} = {_scalar(member.member.value, 'go')}"
+        yield (member.name, _scalar(member.member.value, "go"))
     yield ""
+
+
+def _go_metric(metric: NamedMetric) -> Iterator[GoLine]:
+    for name, value in _metric_pairs(metric):
+        yield (name, quote(value, "go"))
+
+
+def gofmt_const_lines(lines: Sequence[GoLine]) -> Iterator[str]:
+    """Lay out const specs as gofmt does: ``=`` aligned within each section.
+
+    gofmt aligns the ``=`` of consecutive ``Name = value`` lines to the
+    longest name plus one space; a blank or comment line ends the section,
+    so a commented spec followed by its enum members aligns with those only.
+    """
+    section: list[tuple[str, str]] = []
+    for line in lines:
+        if isinstance(line, tuple):
+            section.append(line)
+            continue
+        yield from _aligned(section)
+        section = []
+        yield line
+    yield from _aligned(section)
+
+
+def _aligned(section: list[tuple[str, str]]) -> Iterator[str]:
+    width = max((len(name) for name, _ in section), default=0)
+    for name, value in section:
+        yield f"{name.ljust(width)} = {value}"
 
 
 def _indent(lines: Iterator[str], prefix: str) -> Iterator[str]:
