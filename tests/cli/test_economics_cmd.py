@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.economics.conftest import Gen, workload, write_workload
+from tests.economics.conftest import Gen, workload, workload_state_dir, write_workload
 from tests.economics.test_simulated import REGISTRY
 from weavergen.cli import run_app
 from weavergen.telemetry.state import span_store_path
@@ -93,7 +93,10 @@ def test_user_tiers_file_changes_margins(
         " overage_usd: 4}\n"
     )
     data = _json(capsys, "--scenario", "v2-optimised", "--tiers", str(path))
-    assert data["tiers"] == {
+    tiers = data["tiers"]
+    assert isinstance(tiers, dict)
+    assert tiers["solo"].pop("note") == ""
+    assert tiers == {
         "solo": pytest.approx(
             {
                 "price_per_included_usd": 2.0,
@@ -256,3 +259,53 @@ def test_all_simulated_spans_do_not_mention_a_real_rest(
     out = " ".join(capsys.readouterr().out.split())
     assert "(1 of 1) used the simulated model fleet" in out
     assert "the rest are real" not in out
+
+
+def test_custom_tier_row_explains_its_dashes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """enterprise-plus has no list price, and its row and JSON say so."""
+    assert run_app(["economics", "--scenario", "v2-optimised"]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if "enterprise-plus" in line)
+    assert row.rstrip(" │").endswith("custom pricing: no list price")
+    tiers = _json(capsys, "--scenario", "v2-optimised")["tiers"]
+    assert isinstance(tiers, dict)
+    assert tiers["enterprise-plus"]["note"] == "custom pricing: no list price"
+    assert tiers["team"]["note"] == ""
+
+
+@pytest.fixture
+def measured_folder(tmp_path: Path) -> Path:
+    """A state folder holding the simulated test workload's spans."""
+    return workload_state_dir(tmp_path / "spans-here")
+
+
+def test_kpis_state_the_simulated_share_in_terminal_and_json(
+    measured_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """All 24 generations simulated: 100% in the KPI basis and share field."""
+    folder = measured_folder
+    assert run_app(["economics", "--state-dir", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("measured (100% simulated)") == 6
+    kpis = _json(capsys, "--state-dir", str(folder))["kpis"]
+    assert isinstance(kpis, dict)
+    assert kpis["cache_hit_rate"]["basis"] == "measured (100% simulated)"
+    assert kpis["cache_hit_rate"]["simulated_share"] == 1.0
+
+
+def test_stress_changes_print_two_digits_and_keep_exact_json(
+    measured_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Cells show a point change like -12 pts; JSON keeps the unrounded one."""
+    folder = measured_folder
+    data = _json(capsys, "--state-dir", str(folder))
+    stress = data["stress"]
+    assert isinstance(stress, dict)
+    exact = stress["cheap_models_worse"]["margin_delta_points"]["team"]
+    assert run_app(["economics", "--state-dir", str(folder)]) == 0
+    out = capsys.readouterr().out
+    shown = f"{exact:+.2g} pts"
+    assert f"({shown})" in out
+    assert exact != float(shown.removesuffix(" pts"))

@@ -135,12 +135,16 @@ def _spans_of(index: int, gen: Gen) -> list[StoredSpan]:
     return spans
 
 
+def workload_state_dir(folder: Path) -> Path:
+    """Write the workload's spans into the state folder ``folder``."""
+    write_workload(SpanStore(span_store_path(folder)), workload())
+    return folder
+
+
 @pytest.fixture
 def state_dir(tmp_path: Path) -> Path:
     """A state folder whose span store holds the workload."""
-    folder = tmp_path / "state"
-    write_workload(SpanStore(span_store_path(folder)), workload())
-    return folder
+    return workload_state_dir(tmp_path / "state")
 
 
 def generation_cost(

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from weavergen.economics.charts import (
     Bar,
+    Scale,
     bar_chart,
+    capped_axis,
     line_chart,
     scale_for,
+    share_axis,
     waterfall_chart,
 )
 
@@ -67,3 +72,24 @@ def test_long_tick_figures_are_narrowed_to_the_left_margin() -> None:
     squeezed = re.findall(r'class="tick" textLength="(\d+)"', tiny)
     assert squeezed == ["62", "62", "62"]
     assert "textLength" not in short
+
+
+def _ticks(svg: str) -> list[str]:
+    return re.findall(r'class="tick"[^>]*>([^<]+)<', svg)
+
+
+def test_share_axis_stops_at_one_hundred_percent_in_quarters() -> None:
+    """A tier mix topping out at 99% gets ticks 0/25/50/75/100%, not 107.0%."""
+    bars = [Bar("cache", 0.99), Bar("local", 0.01)]
+    svg = bar_chart("mix", "t", bars, str, share_axis())
+    assert _ticks(svg) == ["0%", "25%", "50%", "75%", "100%"]
+    (top_y, _), _ = _rects(svg)
+    assert abs(top_y - Scale(0.0, 1.0).y(0.99)) < 0.11
+
+
+def test_capped_axis_never_passes_its_ceiling() -> None:
+    """Margins of 95% keep an axis top of 100%; far lower ones keep headroom."""
+    assert capped_axis([0.95, 0.5], 1.0, str).scale.high == 1.0
+    low = capped_axis([0.5], 1.0, str).scale
+    assert low.high == pytest.approx(0.54)
+    assert capped_axis([-5.9], 1.0, str).scale.high == 0.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from weavergen.economics.figures import percent, points, signed_usd, times, usd
+from weavergen.economics.figures import percent, points, share, signed_usd, times, usd
 
 
 def test_small_amounts_keep_three_significant_digits() -> None:
@@ -20,10 +20,25 @@ def test_negative_amounts_put_the_sign_first() -> None:
 
 
 def test_margins_and_changes_are_readable() -> None:
-    """Margins as whole percents; changes signed; tiny point changes visible."""
+    """Margins as whole percents; changes signed, to two significant digits."""
     assert percent(-25.896551) == "-2,590%"
     assert signed_usd(0.0054) == "+$0.00540"
-    assert points(-0.000012) == "-0.0012 pts"
+    assert points(-0.00012) == "-0.012 pts"
     assert points(-0.093) == "-9.3 pts"
+    assert points(-5.9043) == "-590 pts"
+    assert points(0.0012345) == "+0.12 pts"
     assert times(58.0) == "58.0x"
     assert times(0.000107) == "0.00011x"
+
+
+def test_point_changes_under_a_hundredth_say_so_with_their_sign() -> None:
+    """-0.000060 pts is written -<0.01 pts, not at six decimals."""
+    assert points(-0.00000060) == "-<0.01 pts"
+    assert points(0.00000060) == "+<0.01 pts"
+
+
+def test_shares_keep_one_decimal_and_flag_tiny_ones() -> None:
+    """0.9% keeps its decimal, whole shares drop it, 1 in 10,000 is <0.1%."""
+    assert share(3 / 338) == "0.9%"
+    assert share(1.0) == "100%"
+    assert share(0.0001) == "<0.1%"

@@ -143,3 +143,25 @@ def test_narrow_windows_stack_charts_instead_of_shrinking_them(page: Path) -> No
     assert narrow is not None
     assert int(narrow.group(1)) >= 1000
     assert narrow.group(2) == ".grid,.cards{grid-template-columns:minmax(0,1fr)"
+
+
+def test_page_shares_and_margins_stay_under_one_hundred_percent(page: Path) -> None:
+    """The tier mix axis ends at 100%; the margin axis never goes past it."""
+    html = page.read_text()
+    mix = re.search(r'data-chart="tier-mix".*?</svg>', html, re.S)
+    margin = re.search(r'data-chart="margin-per-tier".*?</svg>', html, re.S)
+    assert mix
+    assert margin
+    ticks = re.findall(r'class="tick"[^>]*>([^<]+)<', mix.group(0))
+    assert ticks == ["0%", "25%", "50%", "75%", "100%"]
+    top = re.findall(r'class="tick"[^>]*>([^<]+)<', margin.group(0))[-1]
+    assert int(top.rstrip("%").replace(",", "")) <= 100
+
+
+def test_page_explains_custom_tier_and_simulated_kpi_share(page: Path) -> None:
+    """enterprise-plus says it has no list price; KPI cards state the share."""
+    html = page.read_text()
+    row = re.search(r"<tr><td>enterprise-plus</td>.*?</tr>", html)
+    assert row
+    assert "custom pricing: no list price" in row.group(0)
+    assert html.count("measured (100% simulated).") == 6

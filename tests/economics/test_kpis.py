@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -42,8 +43,26 @@ def test_gross_margin_uses_first_tier_price_for_unmapped_tenants(
 
 
 def test_kpis_are_labelled_simulated_when_spans_are(state_dir: Path) -> None:
-    """Every KPI from simulated spans says so."""
-    assert {k.basis for k in _kpis(state_dir).values()} == {"measured (simulated)"}
+    """Every KPI from all-simulated spans says 100% of them were simulated."""
+    kpis = _kpis(state_dir).values()
+    assert {k.basis for k in kpis} == {"measured (100% simulated)"}
+    assert {k.simulated_share for k in kpis} == {1.0}
+
+
+def test_kpis_state_the_simulated_share_of_a_mixed_store() -> None:
+    """3 simulated of 338 generations is labelled 0.9%, not just simulated."""
+    real = [generation_cost(f"r{i}", 0.001) for i in range(335)]
+    fake = [replace(generation_cost(f"s{i}", 0.001), simulated=True) for i in range(3)]
+    kpis = compute_kpis(Ledger((*real, *fake)), load_pricing())
+    assert {k.basis for k in kpis} == {"measured (0.9% simulated)"}
+    assert [k.simulated_share for k in kpis] == [pytest.approx(3 / 338)] * 6
+
+
+def test_kpis_of_real_spans_are_just_measured() -> None:
+    """No simulated generation: the basis is plain measured, share zero."""
+    kpis = compute_kpis(Ledger((generation_cost("g", 0.001),)), load_pricing())
+    assert {k.basis for k in kpis} == {"measured"}
+    assert {k.simulated_share for k in kpis} == {0.0}
 
 
 def test_empty_ledger_reports_missing_not_zero() -> None:

@@ -44,6 +44,7 @@ from weavergen.economics.summary import (
     stress_method_label,
     stress_note,
     summary_to_json,
+    tier_note,
 )
 from weavergen.telemetry.state import resolve_state_dir
 
@@ -162,17 +163,23 @@ def _headline(summary: EconomicsSummary) -> str:
 
 def _tier_table(summary: EconomicsSummary) -> Table:
     table = Table(title=f"Pricing tiers ({summary.basis} cost)")
+    # Tier names and the custom-pricing note are what a reader scans for;
+    # they stay whole, and the figure headers wrap instead.
+    names = max(len(t.tier) for t in summary.tiers)
+    table.add_column(Text("tier"), justify="right", no_wrap=True, min_width=names)
     for column in (
-        "tier",
-        "price/included",
+        "price per included",
         "overage",
         "margin included",
         "margin overage",
-        "break-even cost",
+        "cost to break even",
         f"cost for {percent(summary.pricing.target_margin)}",
     ):
         table.add_column(Text(column), justify="right")
-    for t in summary.tiers:
+    notes = [tier_note(t) for t in summary.tiers]
+    if any(notes):
+        table.add_column(Text("note"), no_wrap=True)
+    for t, note in zip(summary.tiers, notes, strict=True):
         _add_row(
             table,
             t.tier,
@@ -182,6 +189,7 @@ def _tier_table(summary: EconomicsSummary) -> Table:
             percent(t.margin_overage),
             usd(t.break_even_cost_usd),
             usd(t.target_cost_usd),
+            *([note] if any(notes) else []),
         )
     table.caption = Text(allocation_note(summary))
     return table

@@ -49,11 +49,42 @@ class Scale:
         return PAD_TOP + (self.high - value) / span * plot
 
 
-def scale_for(values: Sequence[float]) -> Scale:
-    """A scale that always includes zero, with 8% headroom."""
+def scale_for(values: Sequence[float], ceiling: float | None = None) -> Scale:
+    """A scale that always includes zero, with 8% headroom.
+
+    ``ceiling`` caps the headroom for figures that cannot exceed it (a margin
+    is at most 100%), so the axis never promises a value that cannot occur.
+    """
     low, high = min(0.0, *values), max(0.0, *values)
     room = (high - low) * 0.08 or 1.0
-    return Scale(low - room if low < 0 else low, high + room if high > 0 else high)
+    top = high + room if high > 0 else high
+    if ceiling is not None:
+        top = max(high, min(top, ceiling))
+    return Scale(low - room if low < 0 else low, top)
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """A vertical axis fixed in advance: its scale, ticks and their format."""
+
+    scale: Scale
+    ticks: tuple[float, ...]
+    fmt: Format
+
+
+def share_axis() -> Axis:
+    """0 to 100% in quarters: a share of a whole can never pass 100%."""
+    return Axis(Scale(0.0, 1.0), (0.0, 0.25, 0.5, 0.75, 1.0), _whole_percent)
+
+
+def capped_axis(values: Sequence[float], ceiling: float, fmt: Format) -> Axis:
+    """The usual low/middle/high axis, its top held at ``ceiling``."""
+    scale = scale_for(values, ceiling)
+    return Axis(scale, (scale.low, (scale.low + scale.high) / 2, scale.high), fmt)
+
+
+def _whole_percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
 
 
 def svg_frame(kind: str, title: str, body: str) -> str:
@@ -67,13 +98,22 @@ def svg_frame(kind: str, title: str, body: str) -> str:
     )
 
 
-def bar_chart(kind: str, title: str, bars: Sequence[Bar], fmt: Format) -> str:
-    """Vertical bars from a zero line, each labelled with its value."""
+def bar_chart(
+    kind: str,
+    title: str,
+    bars: Sequence[Bar],
+    fmt: Format,
+    axis: Axis | None = None,
+) -> str:
+    """Vertical bars from a zero line, each labelled with its value.
+
+    Without ``axis`` the scale fits the values with some headroom.
+    """
     if not bars:
         return empty_chart(kind, title)
-    scale = scale_for([b.value for b in bars])
+    scale = axis.scale if axis else scale_for([b.value for b in bars])
     slot = (WIDTH - PAD_LEFT - PAD_RIGHT) / len(bars)
-    parts = [_axis(scale, fmt)]
+    parts = [_axis(scale, fmt, axis)]
     for index, bar in enumerate(bars):
         left = PAD_LEFT + index * slot + slot * 0.15
         parts.append(
@@ -158,10 +198,13 @@ def empty_chart(kind: str, title: str) -> str:
     return svg_frame(kind, title, body)
 
 
-def _axis(scale: Scale, fmt: Format) -> str:
+def _axis(scale: Scale, fmt: Format, fixed: Axis | None = None) -> str:
     zero = scale.y(0.0)
+    values: tuple[float, ...] = (scale.low, (scale.low + scale.high) / 2, scale.high)
+    if fixed is not None:
+        values, fmt = fixed.ticks, fixed.fmt
     ticks = []
-    for value in (scale.low, (scale.low + scale.high) / 2, scale.high):
+    for value in values:
         text = fmt(value)
         ticks.append(
             f'<text x="{PAD_LEFT - 6}" y="{scale.y(value) + 4:.1f}" '

@@ -36,10 +36,29 @@ def signed_usd(value: float) -> str:
     return text if text.startswith("-") else "+" + text
 
 
+SMALLEST_POINTS = 0.01
+
+
 def points(delta: float) -> str:
-    """A change of margin in percentage points, with two significant digits."""
+    """A change of margin in percentage points, to two significant digits.
+
+    A change under a hundredth of a point is written ``<0.01 pts`` (with its
+    sign): six decimals of a point tell a reader nothing the JSON does not.
+    """
     pts = delta * 100
-    return f"{pts:+,.{_short_decimals(pts)}f} pts"
+    size = abs(pts)
+    sign = "-" if pts < 0 else "+"
+    if size < SMALLEST_POINTS:
+        return f"{sign}<{SMALLEST_POINTS} pts"
+    decimals = max(0, 1 - math.floor(math.log10(size)))
+    return f"{sign}{size:,.{decimals}f} pts"
+
+
+def share(value: float) -> str:
+    """A share in percent with one decimal, and ``<0.1%`` when tiny but not 0."""
+    if 0 < value < 0.001:
+        return "<0.1%"
+    return f"{value * 100:.1f}%".replace(".0%", "%")
 
 
 def times(factor: float) -> str:

@@ -17,7 +17,9 @@ from weavergen.economics.charts import (
     PALETTE,
     Bar,
     bar_chart,
+    capped_axis,
     line_chart,
+    share_axis,
     waterfall_chart,
 )
 from weavergen.economics.claims import SUPPORTED
@@ -47,6 +49,7 @@ from weavergen.economics.summary import (
     simulated_note,
     stress_method_label,
     stress_note,
+    tier_note,
 )
 from weavergen.errors import StateError
 
@@ -165,14 +168,15 @@ def _tier_section(summary: EconomicsSummary) -> str:
         f"<tr><td>{escape(t.tier)}</td><td>{usd(t.price_per_included_usd, 5)}</td>"
         f"<td>{usd(t.overage_usd, 2)}</td>{_pct_cell(t.margin_included)}"
         f"{_pct_cell(t.margin_overage)}<td>{usd(t.break_even_cost_usd)}</td>"
-        f"<td>{usd(t.target_cost_usd)}</td></tr>"
+        f"<td>{usd(t.target_cost_usd)}</td>"
+        f"<td class='text'>{escape(tier_note(t))}</td></tr>"
         for t in summary.tiers
     )
     target = percent(summary.pricing.target_margin)
     table = (
         "<table><tr><th>tier</th><th>price per included</th><th>overage</th>"
         "<th>margin included</th><th>margin overage</th><th>break-even cost</th>"
-        f"<th>cost for {target}</th></tr>{rows}</table>"
+        f"<th>cost for {target}</th><th class='text'>note</th></tr>{rows}</table>"
     )
     note = (
         f"<p class='basis'>Cost per generation {usd(summary.cost_per_generation_usd)}"
@@ -198,7 +202,8 @@ def _margin_chart(summary: EconomicsSummary) -> str:
         if t.margin_overage is not None:
             bars.append(Bar(f"{t.tier} overage", t.margin_overage, PALETTE[1]))
     title = f"Margin per tier ({summary.basis} cost)"
-    return bar_chart("margin-per-tier", title, bars, percent)
+    axis = capped_axis([b.value for b in bars], 1.0, percent) if bars else None
+    return bar_chart("margin-per-tier", title, bars, percent, axis)
 
 
 def _cost_section(summary: EconomicsSummary) -> str:
@@ -241,7 +246,8 @@ def _tier_mix(ledger: Ledger) -> str:
         Bar(name, s.count / ledger.count, PALETTE[i % len(PALETTE)])
         for i, (name, s) in enumerate(groups.items())
     ]
-    return bar_chart("tier-mix", "Pipeline tier mix (measured share)", bars, ratio)
+    title = "Pipeline tier mix (measured share)"
+    return bar_chart("tier-mix", title, bars, ratio, share_axis())
 
 
 def _over_time(ledger: Ledger) -> str:

@@ -8,8 +8,9 @@ never looks like a free service.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from weavergen.economics.figures import share
 from weavergen.economics.ledger import MODEL_TIERS, Ledger
 from weavergen.economics.pricing import PricingConfig
 
@@ -26,6 +27,7 @@ class Kpi:
     unit: str
     basis: str
     note: str = ""
+    simulated_share: float | None = None
 
 
 def estimated_note(ledger: Ledger) -> str:
@@ -40,11 +42,35 @@ def estimated_note(ledger: Ledger) -> str:
     )
 
 
+def simulated_share(ledger: Ledger) -> float | None:
+    """Share of the measured generations that used the simulated fleet."""
+    if not ledger.count:
+        return None
+    return sum(g.simulated for g in ledger.generations) / ledger.count
+
+
+def measured_basis(ledger: Ledger) -> str:
+    """``measured``, with the simulated share when any generation was simulated.
+
+    A bare "simulated" on a store where 3 of 338 generations were simulated
+    would misdescribe the other 335, so the share is stated.
+    """
+    fraction = simulated_share(ledger)
+    if fraction is None:
+        return "no generations measured"
+    if not fraction:
+        return "measured"
+    return f"measured ({share(fraction)} simulated)"
+
+
 def compute_kpis(ledger: Ledger, pricing: PricingConfig) -> list[Kpi]:
     """The six KPIs, in the order reports show them."""
-    basis = "measured (simulated)" if ledger.simulated else "measured"
-    if not ledger.count:
-        basis = "no generations measured"
+    kpis = _kpis(ledger, pricing, measured_basis(ledger))
+    fraction = simulated_share(ledger)
+    return [replace(kpi, simulated_share=fraction) for kpi in kpis]
+
+
+def _kpis(ledger: Ledger, pricing: PricingConfig, basis: str) -> list[Kpi]:
     return [
         Kpi(
             "cost_per_generation",

@@ -95,6 +95,7 @@ class TierEconomics:
     margin_overage: float | None
     break_even_cost_usd: float | None
     target_cost_usd: float | None
+    custom: bool = False
 
 
 def margin(price_usd: float, cost_usd: float) -> float:
@@ -121,6 +122,7 @@ def tier_economics(
         target_cost_usd=None
         if price is None
         else price * (1 - pricing.target_margin) - pricing.allocations_usd,
+        custom=tier.custom,
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from weavergen.economics.claims import ClaimCheck, check_claims, load_claims
-from weavergen.economics.kpis import Kpi, compute_kpis
+from weavergen.economics.kpis import Kpi, compute_kpis, simulated_share
 from weavergen.economics.ledger import Ledger
 from weavergen.economics.pricing import (
     PricingConfig,
@@ -73,10 +73,7 @@ class EconomicsSummary:
     @property
     def simulated_share(self) -> float | None:
         """Share of the measured generations that used the simulated fleet."""
-        if not self.ledger.count:
-            return None
-        simulated = sum(g.simulated for g in self.ledger.generations)
-        return simulated / self.ledger.count
+        return simulated_share(self.ledger)
 
 
 def simulated_note(summary: EconomicsSummary) -> str:
@@ -92,6 +89,14 @@ def simulated_note(summary: EconomicsSummary) -> str:
     if simulated < summary.ledger.count:
         note += "; the rest are real template, cache or model runs"
     return note
+
+
+CUSTOM_TIER_NOTE = "custom pricing: no list price"
+
+
+def tier_note(tier: TierEconomics) -> str:
+    """Why a tier's row is all dashes, or nothing when it has figures."""
+    return CUSTOM_TIER_NOTE if tier.custom else ""
 
 
 def basis_note(summary: EconomicsSummary) -> str:
@@ -205,10 +210,7 @@ def summary_to_json(summary: EconomicsSummary) -> dict[str, Any]:
         "cost_per_generation_usd": summary.cost_per_generation_usd,
         "fully_loaded_cost_usd": summary.fully_loaded_cost_usd,
         "tiers": {t.tier: _tier_json(t) for t in summary.tiers},
-        "kpis": {
-            k.key: {"value": k.value, "unit": k.unit, "basis": k.basis, "note": k.note}
-            for k in summary.kpis
-        },
+        "kpis": {k.key: _kpi_json(k) for k in summary.kpis},
         "stress": {r.scenario.key: _stress_json(r) for r in summary.stress},
         "projections": [_projection_json(p) for p in summary.projections],
         "roadmap": [_roadmap_json(r) for r in summary.roadmap],
@@ -226,6 +228,16 @@ def summary_to_json(summary: EconomicsSummary) -> dict[str, Any]:
     }
 
 
+def _kpi_json(kpi: Kpi) -> dict[str, Any]:
+    return {
+        "value": kpi.value,
+        "unit": kpi.unit,
+        "basis": kpi.basis,
+        "note": kpi.note,
+        "simulated_share": kpi.simulated_share,
+    }
+
+
 def _roadmap_json(check: RoadmapCheck) -> dict[str, Any]:
     # "actual" and "met" compare the cost before the support and sales
     # allocation (as the plan's targets do); the fully loaded pair is beside it.
@@ -240,8 +252,9 @@ def _roadmap_json(check: RoadmapCheck) -> dict[str, Any]:
     }
 
 
-def _tier_json(tier: TierEconomics) -> dict[str, float | None]:
+def _tier_json(tier: TierEconomics) -> dict[str, Any]:
     return {
+        "note": tier_note(tier),
         "price_per_included_usd": tier.price_per_included_usd,
         "overage_usd": tier.overage_usd,
         "margin_included": tier.margin_included,
