@@ -204,6 +204,14 @@ def test_identical_requests_differ_only_in_spacing_share_a_key() -> None:
     assert cache_key(one, "h") != cache_key(one, "other-content")
 
 
+def test_cache_key_carries_the_prompt_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Answers written under older naming rules are never looked up again."""
+    request = GenerationRequest("go", "attributes", ("registry.http",))
+    before = cache_key(request, "h")
+    monkeypatch.setattr("weavergen.engine.pipeline.PROMPT_VERSION", "next")
+    assert cache_key(request, "h") != before
+
+
 def test_simulated_models_get_the_reference_and_real_ones_never() -> None:
     """Prompt.reference is set for simulated models only."""
     real = ScriptedModel("qwen3_local", ["bad"], tier="local", simulated=False)

@@ -24,7 +24,11 @@ from weavergen.cache.keys import request_key, subject_parts
 from weavergen.engine.classify import complexity, slice_shape
 from weavergen.engine.consensus import Vote, run_consensus
 from weavergen.engine.costing import CostRates, template_cost
-from weavergen.engine.prompt import build_prompt, expected_output_tokens
+from weavergen.engine.prompt import (
+    PROMPT_VERSION,
+    build_prompt,
+    expected_output_tokens,
+)
 from weavergen.engine.request import (
     TARGETS,
     GenerationRequest,
@@ -498,6 +502,7 @@ def cache_key(request: GenerationRequest, content_hash: str) -> str:
         request.subject,
         intent=request.intent,
         slice_hash=content_hash,
+        version=PROMPT_VERSION,
     )
 
 

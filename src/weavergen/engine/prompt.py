@@ -13,6 +13,11 @@ from typing import Any
 
 from weavergen.models.chat import Prompt
 
+# Part of every cache key: bump it whenever a target's naming or the prompt
+# changes, so answers written under the old rules are never looked up again
+# (2: Go names take initialisms in capitals).
+PROMPT_VERSION = "2"
+
 NAMING: Mapping[str, str] = {
     "python": (
         "the opentelemetry-semantic-conventions package's: UPPER_SNAKE_CASE "
