@@ -20,9 +20,17 @@ from weavergen.engine.pipeline import Pipeline, RegistryView
 from weavergen.engine.reference import reference_code
 from weavergen.engine.request import GenerationResult
 from weavergen.engine.validate import validate
+from weavergen.learning import load_effectiveness
 from weavergen.models.chat import ChatModel
 from weavergen.models.config import load_models_config
-from weavergen.routing import RulePolicy, load_routing_config
+from weavergen.routing import (
+    LearnedPolicy,
+    Router,
+    RoutingConfig,
+    RulePolicy,
+    load_routing_config,
+)
+from weavergen.telemetry.state import span_store_path
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +67,7 @@ def build_pipeline(
     return Pipeline(
         registry=registry,
         models=chosen,
-        router=RulePolicy(load_routing_config(config_path)),
+        router=build_router(load_routing_config(config_path), state_dir),
         validate=validate,
         reference=reference_code,
         tracer=tracer,
@@ -67,6 +75,14 @@ def build_pipeline(
         cache=cache,
         flights=flights,
     )
+
+
+def build_router(config: RoutingConfig, state_dir: Path) -> Router:
+    """The rule policy, or the learned one over the state folder's spans."""
+    if config.policy != "learned":
+        return RulePolicy(config)
+    table = load_effectiveness(span_store_path(state_dir), config.band_limits())
+    return LearnedPolicy(config, table)
 
 
 def _cache_parts(

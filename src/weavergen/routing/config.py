@@ -4,7 +4,8 @@ They live in ``[routing]`` of ``weavergen.toml`` so that an operator can move a
 threshold or swap a model without a release::
 
     [routing]
-    policy = "rules"
+    policy = "rules"          # or "learned" (see weavergen.routing.learned)
+    min_observations = 20     # calls before the learned policy trusts a model
     explicit_only = ["gpt4"]
     min_voters = 3
     escalate = true
@@ -52,6 +53,11 @@ class RoutingConfig:
     min_voters: int = 3
     policy: str = "rules"
     escalate: bool = True
+    min_observations: int = 20
+
+    def band_limits(self) -> tuple[float, ...]:
+        """Each band's upper complexity limit, in order."""
+        return tuple(band.below for band in self.bands)
 
     def all_models(self) -> set[str]:
         """Every model name any band mentions."""
@@ -73,6 +79,7 @@ DEFAULT_BANDS = (
     ),
 )
 DEFAULT_ROUTING = RoutingConfig(DEFAULT_BANDS)
+POLICIES = ("rules", "learned")
 
 
 def load_routing_config(path: Path | None) -> RoutingConfig:
@@ -101,9 +108,21 @@ def parse_routing(table: Mapping[str, Any], where: str) -> RoutingConfig:
             table.get("explicit_only", ["gpt4"]), where, "explicit_only"
         ),
         min_voters=_int(table.get("min_voters", 3), where, "min_voters"),
-        policy=str(table.get("policy", "rules")),
+        policy=_policy(table.get("policy", "rules"), where),
         escalate=_bool(table.get("escalate", True), where, "escalate"),
+        min_observations=_int(
+            table.get("min_observations", 20), where, "min_observations"
+        ),
     )
+
+
+def _policy(value: Any, where: str) -> str:
+    if value not in POLICIES:
+        raise ConfigError(
+            f"{where}: routing.policy must be one of {', '.join(POLICIES)}, "
+            f"got {value!r}"
+        )
+    return str(value)
 
 
 def _parse_bands(raw: Any, where: str) -> tuple[Band, ...]:

@@ -62,7 +62,7 @@ class RulePolicy:
         self, request: GenerationRequest, complexity: float, context: RouteContext
     ) -> RoutePlan:
         """Pick the band for ``complexity``; order its models cheapest first."""
-        index = self._band_index(complexity)
+        index = self.band_index(complexity)
         band = self.config.bands[index]
         explicit = self._explicit(request)
         models = self._escalation(index, explicit, context)
@@ -73,7 +73,8 @@ class RulePolicy:
         )
         return RoutePlan(models, consensus, max_tier, (f"band<{band.below}",))
 
-    def _band_index(self, complexity: float) -> int:
+    def band_index(self, complexity: float) -> int:
+        """Index of the band ``complexity`` falls in (the last if above all)."""
         for index, band in enumerate(self.config.bands):
             if complexity < band.below:
                 return index
