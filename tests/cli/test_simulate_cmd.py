@@ -114,3 +114,21 @@ def test_text_output_says_how_to_see_the_economics_of_the_run(
     out = capsys.readouterr().out
     assert code == 0
     assert f"weavergen economics --state-dir {state}" in out
+
+
+def test_config_routing_is_read_and_a_bad_policy_is_named(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--config feeds [routing] to the run; a wrong policy is one error line."""
+    good = tmp_path / "learned.toml"
+    good.write_text('[routing]\npolicy = "learned"\n')
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[routing]\npolicy = "guess"\n')
+
+    code, out, _ = simulate(registry, tmp_path / "a", capsys, "--config", str(good))
+    assert code == 0
+    assert "SIMULATED" in out
+    code, _, err = simulate(registry, tmp_path / "b", capsys, "--config", str(bad))
+    assert code == 1
+    assert err.startswith("error:")
+    assert "bad.toml" in err

@@ -42,10 +42,17 @@ def simulate(
         Path | None,
         typer.Option("--state-dir", help="Keep spans and cache here (default: new)."),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="weavergen.toml whose [routing] to use; models stay simulated.",
+        ),
+    ] = None,
 ) -> None:
     """Simulate traffic through the pipeline; compare with every-model-always."""
     folder = state_dir or Path(tempfile.mkdtemp(prefix="weavergen-sim-"))
-    figures = run(registry, requests, seed, folder, workers=workers)
+    figures = run(registry, requests, seed, folder, workers=workers, config=config)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / SUMMARY_FILE).write_text(json.dumps(figures, indent=2, sort_keys=True))
     if as_json:
@@ -55,7 +62,13 @@ def simulate(
 
 
 def run(
-    source: str, requests: int, seed: int, folder: Path, *, workers: int = 2
+    source: str,
+    requests: int,
+    seed: int,
+    folder: Path,
+    *,
+    workers: int = 2,
+    config: Path | None = None,
 ) -> dict[str, Any]:
     """Load the registry, build the simulated pipeline and run the workload."""
     # Imported here: the resolver and the OpenTelemetry SDK are slow to load.
@@ -71,7 +84,11 @@ def run(
     fleet = {model.name: model for model in simulated_fleet(seed)}
     with Telemetry(folder) as telemetry, telemetry.run("simulate"):
         pipeline = build_pipeline(
-            loaded, tracer=telemetry.tracer, state_dir=folder, models=fleet
+            loaded,
+            tracer=telemetry.tracer,
+            state_dir=folder,
+            config_path=config,
+            models=fleet,
         )
         naive_fleet = simulated_fleet(seed)
         # The served-quality check must not reuse the pipeline's memoised
