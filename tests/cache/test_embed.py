@@ -50,7 +50,8 @@ def test_without_sentence_transformers_the_hashed_embedder_is_used(
 
 def _fake_sentence_transformers(available: bool) -> types.ModuleType:
     module = types.ModuleType("sentence_transformers")
-    module.__spec__ = types.SimpleNamespace(name="sentence_transformers")  # type: ignore[assignment]
+    spec = types.SimpleNamespace(name="sentence_transformers")
+    module.__spec__ = spec  # type: ignore[assignment]
 
     class SentenceTransformer:
         def __init__(self, name: str, local_files_only: bool) -> None:

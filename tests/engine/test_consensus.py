@@ -5,7 +5,7 @@ from __future__ import annotations
 from opentelemetry.trace import NoOpTracer
 
 from tests.engine.engine_fakes import GROUPS, ScriptedModel, reference, validate
-from weavergen.engine.consensus import run_consensus, tally
+from weavergen.engine.consensus import Vote, run_consensus, tally
 from weavergen.models.chat import Prompt
 from weavergen.routing.cascade import Attempt, CallCost, CascadeLimits, ModelCaller
 
@@ -17,7 +17,7 @@ def check(code: str):  # type: ignore[no-untyped-def]
     return validate(code, "go", "attributes", GROUPS[:1])
 
 
-def vote(answers: dict[str, list[str]], reserves: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+def vote(answers: dict[str, list[str]], reserves: tuple[str, ...] = ()) -> Vote:
     models = {name: ScriptedModel(name, said) for name, said in answers.items()}
     caller = ModelCaller(models, NoOpTracer())
     voters = [name for name in answers if name not in reserves]

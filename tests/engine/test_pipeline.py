@@ -31,7 +31,9 @@ ATTRS = GenerationRequest("python", "attributes", ("registry.http",))
 GO = GenerationRequest("go", "attributes", ("registry.http",))
 
 
-def fleet(local: list[str], haiku: list[str], mini: list[str] | None = None):  # type: ignore[no-untyped-def]
+def fleet(
+    local: list[str], haiku: list[str], mini: list[str] | None = None
+) -> list[ScriptedModel]:
     return [
         ScriptedModel("qwen3_local", local, price=0.01, tier="local"),
         ScriptedModel("claude_haiku", haiku, price=0.5),

@@ -67,7 +67,9 @@ def test_null_content_reads_as_empty_text(
     server: ScriptedServer, adapter_for: AdapterFactory
 ) -> None:
     """A choice with content null (e.g. only a refusal) gives empty text."""
-    server.queue(openai_reply(None, {"prompt_tokens": 2, "completion_tokens": 0}))  # type: ignore[arg-type]
+    reply = openai_reply("", {"prompt_tokens": 2, "completion_tokens": 0})
+    reply.body["choices"][0]["message"]["content"] = None
+    server.queue(reply)
     assert adapter_for("openai").complete(Prompt("", "hi")).text == ""
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import NoOpTracer, StatusCode
+from opentelemetry.trace import NoOpTracer, StatusCode, Tracer
 
 from weavergen.errors import (
     ProviderRateLimited,
@@ -18,6 +18,7 @@ from weavergen.models.chat import Completion, Prompt
 from weavergen.models.pricing import ModelPrice, Usage
 from weavergen.routing.cascade import (
     CascadeLimits,
+    CascadeOutcome,
     ModelCaller,
     call_error,
     run_cascade,
@@ -55,7 +56,9 @@ def check(code: str) -> Verdict:
     return Verdict(1.0 if code == GOOD else 0.0, code == GOOD)
 
 
-def cascade(models: list[Model], tracer=None, budget: float | None = None):  # type: ignore[no-untyped-def]
+def cascade(
+    models: list[Model], tracer: Tracer | None = None, budget: float | None = None
+) -> CascadeOutcome:
     caller = ModelCaller({m.name: m for m in models}, tracer or NoOpTracer())
     limits = CascadeLimits(0.95, budget, output=500)
     return run_cascade(
@@ -71,7 +74,8 @@ def test_first_passing_model_stops_the_cascade() -> None:
     """The model after a passing one is never called."""
     models = [Model("a", "bad"), Model("b", GOOD), Model("c", GOOD)]
     outcome = cascade(models)
-    assert (outcome.winner.model, outcome.stopped_by) == ("b", "quality_floor")  # type: ignore[union-attr]
+    assert outcome.winner is not None
+    assert (outcome.winner.model, outcome.stopped_by) == ("b", "quality_floor")
     assert models[2].calls == 0
 
 
