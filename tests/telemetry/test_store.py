@@ -185,6 +185,35 @@ def test_concurrent_writer_processes_lose_no_spans(tmp_path: Path) -> None:
     assert len({(r["trace_id"], r["span_id"]) for r in rows}) == 400
 
 
+def test_writers_creating_the_same_new_store_at_once_all_succeed(
+    tmp_path: Path,
+) -> None:
+    """Eight processes racing to create one store all write (WAL switch race)."""
+    for round_no in range(5):
+        path = tmp_path / f"round{round_no}" / "spans.db"
+        workers = [
+            subprocess.Popen([sys.executable, "-c", _ONE_BATCH, str(path), str(n)])
+            for n in range(8)
+        ]
+        assert [worker.wait(timeout=120) for worker in workers] == [0] * 8
+        assert len(SpanStore(path).generations()) == 8 * 3
+
+
+_ONE_BATCH = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from weavergen.telemetry.store import SpanStore, StoredSpan
+    worker = int(sys.argv[2])
+    SpanStore(Path(sys.argv[1])).add([
+        StoredSpan(trace_id=f"{worker:032x}", span_id=f"{i:016x}",
+                   name="weavergen.generation", start_ns=i, end_ns=i + 1)
+        for i in range(3)
+    ])
+    """
+)
+
+
 def _foreign_file(path: Path) -> bytes:
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE users (id, name)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -170,6 +171,27 @@ class SpanStore:
         return _readable_rows(rows, self.path)
 
 
+def _ensure_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new store to WAL; an existing WAL store needs no lock for this.
+
+    The switch takes an exclusive lock and SQLite may refuse it at once,
+    without its busy handler, while another process is creating the same
+    file; seen as 'database is locked' with four writers starting together.
+    The mode persists in the file, so only its first writers ever retry.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @contextmanager
 def _connect_for_write(path: Path) -> Iterator[sqlite3.Connection]:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
@@ -177,7 +199,7 @@ def _connect_for_write(path: Path) -> Iterator[sqlite3.Connection]:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         # Checked before the journal switch: a foreign file stays byte-identical.
         _refuse_foreign_tables(conn, path)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _ensure_wal(conn)
         yield conn
     except BaseException:
         if conn.in_transaction:
